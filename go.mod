@@ -1,0 +1,8 @@
+module github.com/wasibox/wasibox
+
+go 1.26.8
+
+require (
+	github.com/tetratelabs/wazero v1.12.0
+	golang.org/x/sys v0.49.0
+)
