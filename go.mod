@@ -6,3 +6,5 @@ require (
 	github.com/tetratelabs/wazero v1.12.0
 	golang.org/x/sys v0.49.0
 )
+
+require gopkg.in/yaml.v3 v3.0.1
