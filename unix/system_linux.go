@@ -128,8 +128,8 @@ type System struct {
 	closeMu sync.Mutex
 
 	// Scratch space reused by hot paths to stay allocation-free.
-	iovScratch [][]byte
-	pollFDs    []unix.PollFd
+	iovecs  []unix.Iovec // readv/writev vectors, reused (fd_linux.go)
+	pollFDs []unix.PollFd
 }
 
 var _ wasi.System = (*System)(nil)
@@ -138,15 +138,16 @@ var _ wasi.System = (*System)(nil)
 // rightsInheriting only ever shrink; a read-only mount's descriptors never
 // hold wasi.MutatingRights in either set.
 type file struct {
-	fd       int // host descriptor, owned
-	typ      wasi.FileType
-	flags    wasi.FDFlags // guest-visible flags (NonBlock is emulated for files and sockets)
-	base     wasi.Rights
-	inherit  wasi.Rights
-	preopen  string // guest path if this is a preopen, "" otherwise
-	readOnly bool   // descends from a read-only mount
-	dir      *dirState
-	sock     *sockState
+	fd           int // host descriptor, owned
+	typ          wasi.FileType
+	flags        wasi.FDFlags // guest-visible flags (NonBlock is emulated for files and sockets)
+	base         wasi.Rights
+	inherit      wasi.Rights
+	preopen      string // guest path if this is a preopen, "" otherwise
+	readOnly     bool   // descends from a read-only mount
+	hostBlocking bool   // host fd is blocking and shared (stdio): poll before reading
+	dir          *dirState
+	sock         *sockState
 }
 
 // New opens the preopens and stdio and returns a System.
@@ -235,7 +236,7 @@ func (s *System) stdio(hfd int) (*file, error) {
 	default:
 		base = wasi.TTYRights
 	}
-	f := &file{fd: nfd, typ: typ, base: base}
+	f := &file{fd: nfd, typ: typ, base: base, hostBlocking: true}
 	if fl, err := unix.FcntlInt(uintptr(nfd), unix.F_GETFL, 0); err == nil && fl&unix.O_APPEND != 0 {
 		f.flags |= wasi.Append
 	}
