@@ -10,7 +10,7 @@ func errnoOfSyscall(e syscall.Errno) Errno {
 	if e == 0 {
 		return ESUCCESS
 	}
-	if int(e) < len(syscallErrnos) {
+	if uint64(e) < uint64(len(syscallErrnos)) { // unsigned: syscall.Errno(-1) must not index
 		if w := syscallErrnos[e]; w != 0 {
 			return w
 		}
