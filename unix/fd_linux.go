@@ -1,0 +1,747 @@
+//go:build linux
+
+package unix
+
+// The fd_* calls of WASI preview 1 (everything but fd_readdir, which lives
+// in dir_linux.go).
+//
+// Blocking model (RATIONALE.md, "Descriptor table"): host descriptors opened
+// for the guest are O_NONBLOCK, and file.flags&NonBlock is only the guest's
+// view. A blocking guest read or write on a pipe, socket or terminal first
+// tries the call; on EAGAIN it waits in waitFD (which Wake interrupts) and
+// retries. Stdio descriptors are blocking host descriptors shared with the
+// terminal (file.hostBlocking): we never flip them to O_NONBLOCK, so we poll
+// before reading them instead, and a guest that asked for NONBLOCK gets
+// EAGAIN from a zero-timeout poll.
+//
+// Hot paths (fd_read, fd_write, fd_pread, fd_pwrite) make no allocation:
+// iovecs go into System.iovecs, reused, and the system calls are made with
+// unix.Syscall directly because x/sys's Readv/Writev build a fresh []Iovec
+// on every call. The unsafe.Pointer conversions below only pass pointers to
+// the kernel for the duration of one system call; the memory they point to
+// (guest memory, or the System's scratch) outlives it.
+
+import (
+	"context"
+	"math"
+	"syscall"
+	"unsafe"
+
+	"github.com/wasibox/wasibox/wasi"
+	"golang.org/x/sys/unix"
+)
+
+// maxIOVecs is the kernel's IOV_MAX: readv and writev refuse more (EINVAL),
+// so longer lists are cut (a short read or write, which callers must
+// handle anyway). hostabi already caps guest lists at this length.
+const maxIOVecs = 1024
+
+// syncFlags are the fdflags that fd_fdstat_set_flags cannot change: Linux
+// ignores O_DSYNC, O_RSYNC and O_SYNC in F_SETFL.
+const syncFlags = wasi.DSync | wasi.RSync | wasi.Sync
+
+// allFDFlags are the fdflags defined by preview 1.
+const allFDFlags = wasi.Append | syncFlags | wasi.NonBlock
+
+// errnoOf converts a raw system call errno without allocating.
+func errnoOf(e syscall.Errno) wasi.Errno {
+	if e == 0 {
+		return wasi.ESUCCESS
+	}
+	return wasi.ErrnoOf(e)
+}
+
+// loadIOVecs fills the System's reusable iovec array from iovs, skipping
+// empty buffers and keeping at most maxIOVecs, and returns it with the
+// total length.
+func (s *System) loadIOVecs(iovs []wasi.IOVec) ([]unix.Iovec, int) {
+	if len(iovs) > maxIOVecs {
+		iovs = iovs[:maxIOVecs]
+	}
+	if cap(s.iovecs) < len(iovs) {
+		s.iovecs = make([]unix.Iovec, len(iovs))
+	}
+	v := s.iovecs[:0]
+	total := 0
+	for _, b := range iovs {
+		if len(b) == 0 {
+			continue
+		}
+		var iov unix.Iovec
+		iov.Base = unsafe.SliceData(b)
+		iov.SetLen(len(b))
+		v = append(v, iov)
+		total += len(b)
+	}
+	return v, total
+}
+
+// releaseIOVecs drops the references to guest memory held in the scratch
+// array, so that it does not keep a closed module's memory alive.
+func (s *System) releaseIOVecs(v []unix.Iovec) {
+	clear(v[:cap(v)][:len(v)])
+}
+
+// advance drops the first n bytes from v (after a partial write).
+func advance(v []unix.Iovec, n int) []unix.Iovec {
+	for n > 0 && len(v) > 0 {
+		l := int(v[0].Len)
+		if n < l {
+			v[0].Base = (*byte)(unsafe.Add(unsafe.Pointer(v[0].Base), n))
+			v[0].SetLen(l - n)
+			return v
+		}
+		n -= l
+		v = v[1:]
+	}
+	return v
+}
+
+// rw does one read(2)/readv(2) (trap1/trapv = SYS_READ/SYS_READV) or
+// write(2)/writev(2) on host descriptor fd; v must not be empty.
+func rw(trap1, trapv uintptr, fd int, v []unix.Iovec) (int, syscall.Errno) {
+	var r uintptr
+	var e syscall.Errno
+	if len(v) == 1 {
+		r, _, e = unix.Syscall(trap1, uintptr(fd), uintptr(unsafe.Pointer(v[0].Base)), uintptr(v[0].Len))
+	} else {
+		r, _, e = unix.Syscall(trapv, uintptr(fd), uintptr(unsafe.Pointer(&v[0])), uintptr(len(v)))
+	}
+	if e != 0 {
+		return 0, e
+	}
+	return int(r), 0
+}
+
+// prwv does one pread/preadv (write=false) or pwrite/pwritev at offset.
+func prwv(write bool, fd int, v []unix.Iovec, offset int64) (int, syscall.Errno) {
+	var n int
+	var err error
+	if len(v) == 1 {
+		b := unsafe.Slice(v[0].Base, int(v[0].Len))
+		if write {
+			n, err = unix.Pwrite(fd, b, offset)
+		} else {
+			n, err = unix.Pread(fd, b, offset)
+		}
+		if err != nil {
+			if e, ok := err.(syscall.Errno); ok {
+				return 0, e
+			}
+			return 0, unix.EIO
+		}
+		return n, 0
+	}
+	trap := uintptr(unix.SYS_PREADV)
+	if write {
+		trap = unix.SYS_PWRITEV
+	}
+	// preadv/pwritev take the offset split in two longs on every Linux
+	// architecture (the high half is 0 on 64-bit ones).
+	lo, hi := uintptr(offset), uintptr(uint64(offset)>>(unix.SizeofLong*8-1)>>1)
+	r, _, e := unix.Syscall6(trap, uintptr(fd), uintptr(unsafe.Pointer(&v[0])), uintptr(len(v)), lo, hi, 0)
+	if e != 0 {
+		return 0, e
+	}
+	return int(r), 0
+}
+
+// pollNow reports whether host descriptor fd has one of events ready now.
+func pollNow(fd int, events int16) (bool, wasi.Errno) {
+	fds := [1]unix.PollFd{{Fd: int32(fd), Events: events}}
+	for {
+		n, err := unix.Poll(fds[:], 0)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return false, wasi.ErrnoOf(err)
+		}
+		return n > 0, wasi.ESUCCESS
+	}
+}
+
+// mayBlock reports whether I/O on f can wait for a peer: pipes, FIFOs,
+// sockets and character devices, but neither regular files nor directories
+// (the kernel never reports them "not ready").
+func (f *file) mayBlock() bool {
+	return f.typ != wasi.RegularFileType && f.typ != wasi.DirectoryType && f.typ != wasi.BlockDeviceType
+}
+
+// FDRead implements wasi.System.
+//
+// Errors: EBADF (fd not open), EISDIR (a directory), ENOTCAPABLE (no
+// fd_read right), EAGAIN (guest NONBLOCK and no data), ECANCELED (woken
+// while waiting), and the host read(2) errors.
+func (s *System) FDRead(ctx context.Context, fd wasi.FD, iovs []wasi.IOVec) (wasi.Size, wasi.Errno) {
+	f, errno := s.lookup(fd, 0)
+	if errno != wasi.ESUCCESS {
+		return 0, errno
+	}
+	if f.typ == wasi.DirectoryType {
+		return 0, wasi.EISDIR
+	}
+	if !f.base.Has(wasi.FDReadRight) {
+		return 0, wasi.ENOTCAPABLE
+	}
+	v, total := s.loadIOVecs(iovs)
+	if total == 0 {
+		return 0, wasi.ESUCCESS
+	}
+	n, errno := s.read(f, v)
+	s.releaseIOVecs(v)
+	return wasi.Size(n), errno
+}
+
+// read reads once into v, waiting as the guest's and the host's blocking
+// modes require.
+func (s *System) read(f *file, v []unix.Iovec) (int, wasi.Errno) {
+	if !f.mayBlock() {
+		for {
+			n, e := rw(unix.SYS_READ, unix.SYS_READV, f.fd, v)
+			if e == unix.EINTR {
+				continue
+			}
+			return n, errnoOf(e)
+		}
+	}
+	nonblock := f.flags&wasi.NonBlock != 0
+	// A blocking host descriptor (stdio) is polled first: a read(2) on it
+	// would block in the kernel, where Wake cannot reach.
+	wait := f.hostBlocking
+	for {
+		if wait {
+			if nonblock {
+				ready, errno := pollNow(f.fd, unix.POLLIN)
+				if errno != wasi.ESUCCESS {
+					return 0, errno
+				}
+				if !ready {
+					return 0, wasi.EAGAIN
+				}
+			} else if errno := s.waitFD(f.fd, unix.POLLIN); errno != wasi.ESUCCESS {
+				return 0, errno
+			}
+		}
+		n, e := rw(unix.SYS_READ, unix.SYS_READV, f.fd, v)
+		switch e {
+		case 0:
+			return n, wasi.ESUCCESS
+		case unix.EINTR:
+			wait = f.hostBlocking
+			continue
+		case unix.EAGAIN:
+			// A host NONBLOCK descriptor, or a stdio descriptor whose data
+			// another reader took between poll and read.
+			if nonblock {
+				return 0, wasi.EAGAIN
+			}
+			wait = true
+			continue
+		}
+		return 0, errnoOf(e)
+	}
+}
+
+// FDWrite implements wasi.System.
+//
+// A blocking guest writing to a pipe or socket gets everything written (as
+// a blocking write(2) would), waiting for room in waitFD; a NONBLOCK guest
+// gets what fitted, or EAGAIN. A short write followed by an error returns
+// the count written and no error; the next call reports the error.
+//
+// Errors: EBADF, ENOTCAPABLE (no fd_write right), EAGAIN, ECANCELED, and
+// the host write(2) errors (EPIPE, ENOSPC, EFBIG, EDQUOT...).
+func (s *System) FDWrite(ctx context.Context, fd wasi.FD, iovs []wasi.IOVec) (wasi.Size, wasi.Errno) {
+	f, errno := s.lookup(fd, wasi.FDWriteRight)
+	if errno != wasi.ESUCCESS {
+		return 0, errno
+	}
+	v, total := s.loadIOVecs(iovs)
+	if total == 0 {
+		return 0, wasi.ESUCCESS
+	}
+	n, errno := s.write(f, v, total)
+	s.releaseIOVecs(v)
+	return wasi.Size(n), errno
+}
+
+func (s *System) write(f *file, v []unix.Iovec, total int) (int, wasi.Errno) {
+	if !f.mayBlock() {
+		for {
+			n, e := rw(unix.SYS_WRITE, unix.SYS_WRITEV, f.fd, v)
+			if e == unix.EINTR {
+				continue
+			}
+			return n, errnoOf(e)
+		}
+	}
+	nonblock := f.flags&wasi.NonBlock != 0
+	// On a blocking host descriptor, only a guest NONBLOCK write is polled
+	// first (to answer EAGAIN); a blocking one is left to the kernel, and
+	// to a terminal or /dev/null a write does not wait. A pipe or socket
+	// on stdio is polled for room first so that a stalled reader does not
+	// leave us stuck where Wake cannot reach (a write larger than the room
+	// may still wait in the kernel: a limit of blocking stdio).
+	wait := f.hostBlocking && (nonblock || f.typ != wasi.CharacterDeviceType)
+	done := 0
+	for {
+		if wait {
+			if nonblock {
+				ready, errno := pollNow(f.fd, unix.POLLOUT)
+				if errno != wasi.ESUCCESS {
+					return done, partial(done, errno)
+				}
+				if !ready {
+					return done, partial(done, wasi.EAGAIN)
+				}
+			} else if errno := s.waitFD(f.fd, unix.POLLOUT); errno != wasi.ESUCCESS {
+				return done, partial(done, errno)
+			}
+		}
+		n, e := rw(unix.SYS_WRITE, unix.SYS_WRITEV, f.fd, v)
+		switch e {
+		case 0:
+			done += n
+			if done >= total || nonblock {
+				return done, wasi.ESUCCESS
+			}
+			v = advance(v, n)
+			wait = true
+			continue
+		case unix.EINTR:
+			continue
+		case unix.EAGAIN:
+			if nonblock {
+				return done, partial(done, wasi.EAGAIN)
+			}
+			wait = true
+			continue
+		}
+		return done, partial(done, errnoOf(e))
+	}
+}
+
+// partial returns errno unless some bytes were already transferred, in
+// which case the count is the result (POSIX write semantics: the caller
+// sees the error on its next call).
+func partial(done int, errno wasi.Errno) wasi.Errno {
+	if done > 0 {
+		return wasi.ESUCCESS
+	}
+	return errno
+}
+
+// FDPread implements wasi.System. It never waits: pread needs a seekable
+// file (ESPIPE otherwise).
+//
+// Errors: EBADF, EISDIR, ENOTCAPABLE (needs fd_read and fd_seek), EINVAL
+// (offset beyond 2^63-1), ESPIPE, and the host pread(2) errors.
+func (s *System) FDPread(ctx context.Context, fd wasi.FD, iovs []wasi.IOVec, offset wasi.FileSize) (wasi.Size, wasi.Errno) {
+	f, errno := s.lookup(fd, 0)
+	if errno != wasi.ESUCCESS {
+		return 0, errno
+	}
+	if f.typ == wasi.DirectoryType {
+		return 0, wasi.EISDIR
+	}
+	if !f.base.Has(wasi.FDReadRight | wasi.FDSeekRight) {
+		return 0, wasi.ENOTCAPABLE
+	}
+	return s.prw(f, iovs, offset, false)
+}
+
+// FDPwrite implements wasi.System.
+//
+// Errors: EBADF, ENOTCAPABLE (needs fd_write and fd_seek), EINVAL, ESPIPE,
+// and the host pwrite(2) errors. On Linux a file opened with APPEND
+// appends whatever the offset (pwrite(2) BUGS).
+func (s *System) FDPwrite(ctx context.Context, fd wasi.FD, iovs []wasi.IOVec, offset wasi.FileSize) (wasi.Size, wasi.Errno) {
+	f, errno := s.lookup(fd, wasi.FDWriteRight|wasi.FDSeekRight)
+	if errno != wasi.ESUCCESS {
+		return 0, errno
+	}
+	return s.prw(f, iovs, offset, true)
+}
+
+func (s *System) prw(f *file, iovs []wasi.IOVec, offset wasi.FileSize, write bool) (wasi.Size, wasi.Errno) {
+	if offset > math.MaxInt64 {
+		return 0, wasi.EINVAL
+	}
+	// No wait here: pipes, sockets and terminals have no offset, and the
+	// kernel answers ESPIPE before anything could block.
+	v, total := s.loadIOVecs(iovs)
+	if total == 0 {
+		return 0, wasi.ESUCCESS
+	}
+	var n int
+	var e syscall.Errno
+	for {
+		n, e = prwv(write, f.fd, v, int64(offset))
+		if e != unix.EINTR {
+			break
+		}
+	}
+	s.releaseIOVecs(v)
+	return wasi.Size(n), errnoOf(e)
+}
+
+// FDSeek implements wasi.System. fd_tell's right is enough for a seek that
+// does not move the offset (whence cur, offset 0), as typenames.witx says.
+//
+// Errors: EBADF, ENOTCAPABLE (no fd_seek right; always for directories,
+// whose offset is fd_readdir's), EINVAL (bad whence or a negative
+// result), ESPIPE (pipe, socket, terminal).
+func (s *System) FDSeek(ctx context.Context, fd wasi.FD, offset wasi.FileDelta, whence wasi.Whence) (wasi.FileSize, wasi.Errno) {
+	need := wasi.FDSeekRight
+	if whence == wasi.WhenceCur && offset == 0 {
+		need = wasi.FDTellRight
+	}
+	f, errno := s.lookup(fd, 0)
+	if errno != wasi.ESUCCESS {
+		return 0, errno
+	}
+	if !f.base.HasAny(need|wasi.FDSeekRight) || f.typ == wasi.DirectoryType {
+		return 0, wasi.ENOTCAPABLE
+	}
+	var w int
+	switch whence {
+	case wasi.WhenceSet:
+		w = unix.SEEK_SET
+	case wasi.WhenceCur:
+		w = unix.SEEK_CUR
+	case wasi.WhenceEnd:
+		w = unix.SEEK_END
+	default:
+		return 0, wasi.EINVAL
+	}
+	off, err := unix.Seek(f.fd, offset, w)
+	if err != nil {
+		return 0, wasi.ErrnoOf(err)
+	}
+	return wasi.FileSize(off), wasi.ESUCCESS
+}
+
+// FDTell implements wasi.System. It needs fd_tell or fd_seek (which
+// implies fd_tell).
+//
+// Errors: EBADF, ENOTCAPABLE, ESPIPE.
+func (s *System) FDTell(ctx context.Context, fd wasi.FD) (wasi.FileSize, wasi.Errno) {
+	return s.FDSeek(ctx, fd, 0, wasi.WhenceCur)
+}
+
+// FDClose implements wasi.System. Preopens may be closed too.
+//
+// Errors: EBADF, and close(2)'s EIO (the descriptor is closed anyway).
+func (s *System) FDClose(ctx context.Context, fd wasi.FD) wasi.Errno {
+	f, errno := s.lookup(fd, 0)
+	if errno != wasi.ESUCCESS {
+		return errno
+	}
+	s.files[fd] = nil
+	s.nfiles--
+	if err := f.close(); err != nil && err != unix.EINTR {
+		return wasi.ErrnoOf(err)
+	}
+	return wasi.ESUCCESS
+}
+
+// FDRenumber implements wasi.System: to is closed and from moves to its
+// number. Both must be open (design decision 6: renumbering onto a
+// never-opened number is EBADF, so it never grows the table); from == to
+// is a no-op. Slots 0-2 may be targets (e.g. to redirect stdout).
+//
+// Errors: EBADF.
+func (s *System) FDRenumber(ctx context.Context, from, to wasi.FD) wasi.Errno {
+	f, errno := s.lookup(from, 0)
+	if errno != wasi.ESUCCESS {
+		return errno
+	}
+	old, errno := s.lookup(to, 0)
+	if errno != wasi.ESUCCESS {
+		return errno
+	}
+	if from == to {
+		return wasi.ESUCCESS
+	}
+	s.files[to] = f
+	s.files[from] = nil
+	s.nfiles--
+	// As with dup2(2), an error closing the replaced descriptor is not
+	// reported: the renumbering itself succeeded.
+	old.close()
+	return wasi.ESUCCESS
+}
+
+// FDStatGet implements wasi.System. It needs no right.
+//
+// Errors: EBADF.
+func (s *System) FDStatGet(ctx context.Context, fd wasi.FD) (wasi.FDStat, wasi.Errno) {
+	f, errno := s.lookup(fd, 0)
+	if errno != wasi.ESUCCESS {
+		return wasi.FDStat{}, errno
+	}
+	return wasi.FDStat{FileType: f.typ, Flags: f.flags, RightsBase: f.base, RightsInheriting: f.inherit}, wasi.ESUCCESS
+}
+
+// FDStatSetFlags implements wasi.System. APPEND is set on the host
+// descriptor too; NONBLOCK only changes the guest's view (host descriptors
+// stay as they are, see the file comment). The synchronized-I/O flags
+// cannot change after open on Linux: asking for a change is ENOTSUP,
+// passing back the current ones (fcntl(F_SETFL, F_GETFL|O_NONBLOCK)) is
+// fine.
+//
+// Errors: EBADF, ENOTCAPABLE (no fd_fdstat_set_flags right), EINVAL
+// (undefined bits), ENOTSUP.
+func (s *System) FDStatSetFlags(ctx context.Context, fd wasi.FD, flags wasi.FDFlags) wasi.Errno {
+	f, errno := s.lookup(fd, wasi.FDFDStatSetFlagsRight)
+	if errno != wasi.ESUCCESS {
+		return errno
+	}
+	if flags&^allFDFlags != 0 {
+		return wasi.EINVAL
+	}
+	if flags&syncFlags != f.flags&syncFlags {
+		return wasi.ENOTSUP
+	}
+	if (flags^f.flags)&wasi.Append != 0 {
+		fl, err := unix.FcntlInt(uintptr(f.fd), unix.F_GETFL, 0)
+		if err != nil {
+			return wasi.ErrnoOf(err)
+		}
+		if flags&wasi.Append != 0 {
+			fl |= unix.O_APPEND
+		} else {
+			fl &^= unix.O_APPEND
+		}
+		if _, err := unix.FcntlInt(uintptr(f.fd), unix.F_SETFL, fl); err != nil {
+			return wasi.ErrnoOf(err)
+		}
+	}
+	f.flags = flags
+	return wasi.ESUCCESS
+}
+
+// FDStatSetRights implements wasi.System. Rights only shrink.
+//
+// Errors: EBADF, ENOTCAPABLE (a right the descriptor does not hold).
+func (s *System) FDStatSetRights(ctx context.Context, fd wasi.FD, rightsBase, rightsInheriting wasi.Rights) wasi.Errno {
+	f, errno := s.lookup(fd, 0)
+	if errno != wasi.ESUCCESS {
+		return errno
+	}
+	if !f.base.Has(rightsBase) || !f.inherit.Has(rightsInheriting) {
+		return wasi.ENOTCAPABLE
+	}
+	f.base, f.inherit = rightsBase, rightsInheriting
+	return wasi.ESUCCESS
+}
+
+// FDFileStatGet implements wasi.System.
+//
+// Errors: EBADF, ENOTCAPABLE (no fd_filestat_get right), and fstat(2)'s.
+func (s *System) FDFileStatGet(ctx context.Context, fd wasi.FD) (wasi.FileStat, wasi.Errno) {
+	f, errno := s.lookup(fd, wasi.FDFileStatGetRight)
+	if errno != wasi.ESUCCESS {
+		return wasi.FileStat{}, errno
+	}
+	var st unix.Stat_t
+	if err := unix.Fstat(f.fd, &st); err != nil {
+		return wasi.FileStat{}, wasi.ErrnoOf(err)
+	}
+	fs := fileStatOf(&st)
+	if f.typ == wasi.SocketDGramType || f.typ == wasi.SocketStreamType {
+		fs.FileType = f.typ // stat cannot tell a datagram socket from a stream one
+	}
+	return fs, wasi.ESUCCESS
+}
+
+// fileStatOf converts a host stat to the guest's filestat.
+func fileStatOf(st *unix.Stat_t) wasi.FileStat {
+	return wasi.FileStat{
+		Dev:      wasi.Device(st.Dev),
+		Ino:      wasi.Inode(st.Ino),
+		FileType: fileTypeOf(st.Mode),
+		NLink:    wasi.LinkCount(st.Nlink),
+		Size:     wasi.FileSize(st.Size),
+		ATime:    timestampOf(st.Atim),
+		MTime:    timestampOf(st.Mtim),
+		CTime:    timestampOf(st.Ctim),
+	}
+}
+
+// timestampOf converts a host time; times before 1970 become 0 (WASI
+// timestamps are unsigned).
+func timestampOf(ts unix.Timespec) wasi.Timestamp {
+	ns := ts.Nano()
+	if ns < 0 {
+		return 0
+	}
+	return wasi.Timestamp(ns)
+}
+
+// FDFileStatSetSize implements wasi.System.
+//
+// Errors: EBADF, ENOTCAPABLE (no fd_filestat_set_size right), EINVAL (size
+// beyond 2^63-1, or not a regular file), EFBIG, and ftruncate(2)'s.
+func (s *System) FDFileStatSetSize(ctx context.Context, fd wasi.FD, size wasi.FileSize) wasi.Errno {
+	f, errno := s.lookup(fd, wasi.FDFileStatSetSizeRight)
+	if errno != wasi.ESUCCESS {
+		return errno
+	}
+	if size > math.MaxInt64 {
+		return wasi.EINVAL
+	}
+	return wasi.ErrnoOf(unix.Ftruncate(f.fd, int64(size)))
+}
+
+// FDFileStatSetTimes implements wasi.System. Timestamps not selected by
+// flags are left unchanged (UTIME_OMIT); the _NOW flags use the kernel's
+// clock (UTIME_NOW).
+//
+// Errors: EBADF, ENOTCAPABLE (no fd_filestat_set_times right), EINVAL
+// (both a time and _NOW for the same timestamp, or undefined flags), and
+// utimensat(2)'s (EPERM, EACCES).
+func (s *System) FDFileStatSetTimes(ctx context.Context, fd wasi.FD, atim, mtim wasi.Timestamp, flags wasi.FSTFlags) wasi.Errno {
+	f, errno := s.lookup(fd, wasi.FDFileStatSetTimesRight)
+	if errno != wasi.ESUCCESS {
+		return errno
+	}
+	ts, errno := utimesOf(atim, mtim, flags)
+	if errno != wasi.ESUCCESS {
+		return errno
+	}
+	// utimensat(fd, NULL, ts, 0) is futimens(3): it acts on fd itself,
+	// whatever its type, without a path.
+	_, _, e := unix.Syscall6(unix.SYS_UTIMENSAT, uintptr(f.fd), 0, uintptr(unsafe.Pointer(&ts[0])), 0, 0, 0)
+	return errnoOf(e)
+}
+
+// utimesOf builds the utimensat(2) times for fd/path_filestat_set_times.
+func utimesOf(atim, mtim wasi.Timestamp, flags wasi.FSTFlags) ([2]unix.Timespec, wasi.Errno) {
+	ts := [2]unix.Timespec{{Nsec: unix.UTIME_OMIT}, {Nsec: unix.UTIME_OMIT}}
+	const all = wasi.AccessTime | wasi.AccessTimeNow | wasi.ModifyTime | wasi.ModifyTimeNow
+	if flags&^all != 0 || flags.Has(wasi.AccessTime|wasi.AccessTimeNow) || flags.Has(wasi.ModifyTime|wasi.ModifyTimeNow) {
+		return ts, wasi.EINVAL
+	}
+	switch {
+	case flags.Has(wasi.AccessTimeNow):
+		ts[0].Nsec = unix.UTIME_NOW
+	case flags.Has(wasi.AccessTime):
+		ts[0] = timespecOf(atim)
+	}
+	switch {
+	case flags.Has(wasi.ModifyTimeNow):
+		ts[1].Nsec = unix.UTIME_NOW
+	case flags.Has(wasi.ModifyTime):
+		ts[1] = timespecOf(mtim)
+	}
+	return ts, wasi.ESUCCESS
+}
+
+func timespecOf(t wasi.Timestamp) unix.Timespec {
+	var ts unix.Timespec
+	ts.Sec = int64(t / 1e9)
+	ts.Nsec = int64(t % 1e9)
+	return ts
+}
+
+// fadvice maps WASI advice (whose order differs from POSIX's) to
+// posix_fadvise(2) advice.
+var fadvice = [...]int{
+	wasi.AdviceNormal:     unix.FADV_NORMAL,
+	wasi.AdviceSequential: unix.FADV_SEQUENTIAL,
+	wasi.AdviceRandom:     unix.FADV_RANDOM,
+	wasi.AdviceWillNeed:   unix.FADV_WILLNEED,
+	wasi.AdviceDontNeed:   unix.FADV_DONTNEED,
+	wasi.AdviceNoReuse:    unix.FADV_NOREUSE,
+}
+
+// FDAdvise implements wasi.System.
+//
+// Errors: EBADF, ENOTCAPABLE (no fd_advise right), EINVAL (undefined
+// advice, offset or length beyond 2^63-1), ESPIPE (pipe or socket).
+func (s *System) FDAdvise(ctx context.Context, fd wasi.FD, offset, length wasi.FileSize, advice wasi.Advice) wasi.Errno {
+	f, errno := s.lookup(fd, wasi.FDAdviseRight)
+	if errno != wasi.ESUCCESS {
+		return errno
+	}
+	if int(advice) >= len(fadvice) || offset > math.MaxInt64 || length > math.MaxInt64 {
+		return wasi.EINVAL
+	}
+	return wasi.ErrnoOf(unix.Fadvise(f.fd, int64(offset), int64(length), fadvice[advice]))
+}
+
+// FDAllocate implements wasi.System with fallocate(2) mode 0 (the file
+// grows; its size never shrinks).
+//
+// Errors: EBADF, ENOTCAPABLE (no fd_allocate right), EINVAL (zero length,
+// or values beyond 2^63-1), EFBIG, ENOSPC, ENOTSUP (file system without
+// fallocate), ESPIPE.
+func (s *System) FDAllocate(ctx context.Context, fd wasi.FD, offset, length wasi.FileSize) wasi.Errno {
+	f, errno := s.lookup(fd, wasi.FDAllocateRight)
+	if errno != wasi.ESUCCESS {
+		return errno
+	}
+	if offset > math.MaxInt64 || length > math.MaxInt64 {
+		return wasi.EINVAL
+	}
+	if offset+length > math.MaxInt64 {
+		return wasi.EFBIG
+	}
+	return wasi.ErrnoOf(unix.Fallocate(f.fd, 0, int64(offset), int64(length)))
+}
+
+// FDDataSync implements wasi.System.
+//
+// Errors: EBADF, ENOTCAPABLE (no fd_datasync right), EINVAL (a descriptor
+// that cannot be synchronized, e.g. a pipe), EIO.
+func (s *System) FDDataSync(ctx context.Context, fd wasi.FD) wasi.Errno {
+	f, errno := s.lookup(fd, wasi.FDDataSyncRight)
+	if errno != wasi.ESUCCESS {
+		return errno
+	}
+	return wasi.ErrnoOf(unix.Fdatasync(f.fd))
+}
+
+// FDSync implements wasi.System.
+//
+// Errors: EBADF, ENOTCAPABLE (no fd_sync right), EINVAL, EIO.
+func (s *System) FDSync(ctx context.Context, fd wasi.FD) wasi.Errno {
+	f, errno := s.lookup(fd, wasi.FDSyncRight)
+	if errno != wasi.ESUCCESS {
+		return errno
+	}
+	return wasi.ErrnoOf(unix.Fsync(f.fd))
+}
+
+// FDPrestatGet implements wasi.System.
+//
+// Errors: EBADF for any descriptor that is not a preopen, open or not.
+// wasi-libc discovers preopens by calling fd_prestat_get on 3, 4, ...
+// until EBADF, and exits (EX_OSERR) on any other error; wasmtime answers
+// EBADF for open non-preopens too, and so do we.
+func (s *System) FDPrestatGet(ctx context.Context, fd wasi.FD) (wasi.Prestat, wasi.Errno) {
+	f, errno := s.lookup(fd, 0)
+	if errno != wasi.ESUCCESS {
+		return wasi.Prestat{}, errno
+	}
+	if f.preopen == "" {
+		return wasi.Prestat{}, wasi.EBADF
+	}
+	return wasi.Prestat{Type: wasi.PreopenDir, NameLen: wasi.Size(len(f.preopen))}, wasi.ESUCCESS
+}
+
+// FDPrestatDirName implements wasi.System.
+//
+// Errors: EBADF (not open, or not a preopen).
+func (s *System) FDPrestatDirName(ctx context.Context, fd wasi.FD) (string, wasi.Errno) {
+	f, errno := s.lookup(fd, 0)
+	if errno != wasi.ESUCCESS {
+		return "", errno
+	}
+	if f.preopen == "" {
+		return "", wasi.EBADF
+	}
+	return f.preopen, wasi.ESUCCESS
+}
