@@ -130,6 +130,8 @@ type System struct {
 	// Scratch space reused by hot paths to stay allocation-free.
 	iovecs  []unix.Iovec // readv/writev vectors, reused (fd_linux.go)
 	pollFDs []unix.PollFd
+
+	rt rtState // clock, poll_oneoff, proc and random state (proc_linux.go)
 }
 
 var _ wasi.System = (*System)(nil)
@@ -311,6 +313,7 @@ func (s *System) lookup(fd wasi.FD, need wasi.Rights) (*file, wasi.Errno) {
 // any goroutine.
 func (s *System) Wake() {
 	var one = [8]byte{1}
+	s.rt.woken.Store(true) // before the write: see rtState.woken
 	unix.Write(s.wake, one[:])
 }
 
