@@ -98,6 +98,12 @@ type Config struct {
 
 	// Clock overrides the realtime and monotonic clocks; nil means the host's.
 	Clock Clock
+
+	// AllowSockets lets the guest create sockets (sock_open) and resolve
+	// host names (sock_getaddrinfo). False, the default, makes both EACCES:
+	// fail closed until a network grant exists. Sockets passed in as stdio
+	// work either way.
+	AllowSockets bool
 }
 
 // Clock supplies the guest's clocks.
@@ -117,9 +123,10 @@ type System struct {
 	nfiles  int     // open entries in files
 	maxOpen int
 
-	useOpenat2 bool
-	rand       io.Reader
-	clock      Clock
+	useOpenat2   bool
+	rand         io.Reader
+	clock        Clock
+	allowSockets bool // Config.AllowSockets (sock_linux.go)
 
 	// wake is an eventfd that every blocking wait also polls, so that Wake
 	// (cancellation, timeout, signals) interrupts it (design decision 8).
@@ -160,6 +167,8 @@ func New(cfg Config) (*System, error) {
 		maxOpen: cfg.MaxOpenFiles,
 		rand:    cfg.Rand,
 		clock:   cfg.Clock,
+
+		allowSockets: cfg.AllowSockets,
 	}
 	if s.maxOpen <= 0 {
 		s.maxOpen = DefaultMaxOpenFiles
