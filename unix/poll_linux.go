@@ -109,6 +109,7 @@ func (s *System) PollOneOff(ctx context.Context, subs []wasi.Subscription, event
 	if haveClock {
 		monoStart = s.monoNow()
 	}
+	elapsed := uint64(0) // since monoStart, as of the last reading
 	for {
 		var tsp *unix.Timespec
 		zero := immediate
@@ -118,7 +119,7 @@ func (s *System) PollOneOff(ctx context.Context, subs []wasi.Subscription, event
 			tsp = &s.rt.ts
 		case haveClock:
 			rem := uint64(0)
-			if elapsed := s.monoNow() - monoStart; elapsed < minRem {
+			if elapsed < minRem {
 				rem = minRem - elapsed
 			}
 			zero = rem == 0
@@ -138,6 +139,9 @@ func (s *System) PollOneOff(ctx context.Context, subs []wasi.Subscription, event
 				if s.closed.Load() {
 					return 0, wasi.ECANCELED
 				}
+				if haveClock {
+					elapsed = s.monoNow() - monoStart
+				}
 				continue
 			}
 			if err != nil {
@@ -147,7 +151,10 @@ func (s *System) PollOneOff(ctx context.Context, subs []wasi.Subscription, event
 				return 0, wasi.ECANCELED
 			}
 		}
-		if n := s.pollEvents(subs, events, fds, &clocks, haveClock, monoStart); n > 0 {
+		if haveClock {
+			elapsed = s.monoNow() - monoStart
+		}
+		if n := s.pollEvents(subs, events, fds, &clocks, elapsed); n > 0 {
 			return n, wasi.ESUCCESS
 		}
 		// Woken before any clock expired (the kernel's timer and our
@@ -157,11 +164,10 @@ func (s *System) PollOneOff(ctx context.Context, subs []wasi.Subscription, event
 
 // pollEvents is pass 2 of PollOneOff: it writes one event per subscription
 // that has triggered and returns how many it wrote.
-func (s *System) pollEvents(subs []wasi.Subscription, events []wasi.Event, fds []unix.PollFd, clocks *pollClocks, haveClock bool, monoStart uint64) int {
-	var elapsed uint64
-	if haveClock {
-		elapsed = s.monoNow() - monoStart
-	}
+//
+// elapsed is the time since the call started; a clock subscription has
+// triggered when it is at least its remaining time.
+func (s *System) pollEvents(subs []wasi.Subscription, events []wasi.Event, fds []unix.PollFd, clocks *pollClocks, elapsed uint64) int {
 	n, j := 0, 0
 	for i := range subs {
 		sub := &subs[i]

@@ -44,6 +44,14 @@ func TestRandomGetHost(t *testing.T) {
 	if errno := s.RandomGet(t.Context(), nil); errno != wasi.ESUCCESS {
 		t.Errorf("empty buffer: %v", errno)
 	}
+	// Large buffers are filled to the end.
+	big := make([]byte, 1<<20)
+	if errno := s.RandomGet(t.Context(), big); errno != wasi.ESUCCESS {
+		t.Fatal(errno)
+	}
+	if bytes.Equal(big[len(big)-64:], make([]byte, 64)) {
+		t.Errorf("the end of a 1 MiB buffer was not filled")
+	}
 	if allocs := testing.AllocsPerRun(100, func() { s.RandomGet(t.Context(), a[:32]) }); allocs != 0 {
 		t.Errorf("%v allocs per RandomGet, want 0", allocs)
 	}
