@@ -139,6 +139,8 @@ type System struct {
 	pollFDs []unix.PollFd
 
 	rt rtState // clock, poll_oneoff, proc and random state (proc_linux.go)
+
+	path pathScratch // path call scratch: NUL-terminated names, stat buffers (resolve_linux.go)
 }
 
 var _ wasi.System = (*System)(nil)
