@@ -96,7 +96,8 @@ type Config struct {
 	// Rand is the source of random_get; nil means the kernel's getrandom.
 	Rand io.Reader
 
-	// Clock overrides the realtime and monotonic clocks; nil means the host's.
+	// Clock answers every clock id (realtime, monotonic, CPU time); nil
+	// means the host's clocks.
 	Clock Clock
 
 	// AllowSockets lets the guest create sockets (sock_open) and resolve
@@ -335,6 +336,9 @@ func (s *System) Close(ctx context.Context) error {
 	if s.closed.Swap(true) {
 		return nil
 	}
+	// Wake first: a ppoll or waitFD already blocked on the eventfd keeps
+	// its reference and would not notice the descriptor being closed.
+	s.Wake()
 	var first error
 	for i, f := range s.files {
 		if f != nil {
