@@ -146,8 +146,61 @@ func prwv(write bool, fd int, v []unix.Iovec, offset int64) (int, syscall.Errno)
 	return int(r), 0
 }
 
-// pollNow reports whether host descriptor fd has one of events ready now.
-func pollNow(fd int, events int16) (bool, wasi.Errno) {
+// ioMode says how one read or write on a descriptor that can block is
+// made without ever blocking in the kernel.
+type ioMode uint8
+
+const (
+	// ioDirect: a plain read(2)/write(2). The host descriptor is O_NONBLOCK
+	// (everything path_open and the sockets open), or it cannot block
+	// (regular files), or blocking is accepted (a blocking guest writing
+	// to a terminal).
+	ioDirect ioMode = iota
+	// ioNowait: preadv2/pwritev2(RWF_NOWAIT), the per-call O_NONBLOCK that
+	// pipes and sockets honour, for blocking stdio descriptors: the shared
+	// open file description is left as it is.
+	ioNowait
+	// ioPollFirst: poll, then read or write: terminals (RWF_NOWAIT is
+	// EOPNOTSUPP on them), and pipes on kernels without RWF_NOWAIT for
+	// pipes. A write larger than the room poll saw can still wait in the
+	// kernel there.
+	ioPollFirst
+)
+
+// modeOf picks the ioMode of f for reading (write=false) or writing.
+func (f *file) modeOf(write bool) ioMode {
+	switch {
+	case !f.hostBlocking:
+		return ioDirect
+	case f.typ != wasi.CharacterDeviceType:
+		return ioNowait
+	case write && f.flags&wasi.NonBlock == 0:
+		return ioDirect
+	}
+	return ioPollFirst
+}
+
+// rwNowait does one preadv2/pwritev2 at the current offset with RWF_NOWAIT.
+func rwNowait(write bool, fd int, v []unix.Iovec) (int, syscall.Errno) {
+	trap := uintptr(unix.SYS_PREADV2)
+	if write {
+		trap = unix.SYS_PWRITEV2
+	}
+	cur := int64(-1) // "use and update the file offset"
+	lo, hi := uintptr(cur), uintptr(uint64(cur)>>(unix.SizeofLong*8-1)>>1)
+	r, _, e := unix.Syscall6(trap, uintptr(fd), uintptr(unsafe.Pointer(&v[0])), uintptr(len(v)), lo, hi, unix.RWF_NOWAIT)
+	if e != 0 {
+		return 0, e
+	}
+	return int(r), 0
+}
+
+// ready waits until fd has events ready (ECANCELED if woken), or, for a
+// NONBLOCK guest, reports EAGAIN if it is not ready now.
+func (s *System) ready(fd int, events int16, nonblock bool) wasi.Errno {
+	if !nonblock {
+		return s.waitFD(fd, events)
+	}
 	fds := [1]unix.PollFd{{Fd: int32(fd), Events: events}}
 	for {
 		n, err := unix.Poll(fds[:], 0)
@@ -155,15 +208,18 @@ func pollNow(fd int, events int16) (bool, wasi.Errno) {
 			continue
 		}
 		if err != nil {
-			return false, wasi.ErrnoOf(err)
+			return wasi.ErrnoOf(err)
 		}
-		return n > 0, wasi.ESUCCESS
+		if n == 0 {
+			return wasi.EAGAIN
+		}
+		return wasi.ESUCCESS
 	}
 }
 
 // mayBlock reports whether I/O on f can wait for a peer: pipes, FIFOs,
 // sockets and character devices, but neither regular files nor directories
-// (the kernel never reports them "not ready").
+// nor block devices (the kernel never reports them "not ready").
 func (f *file) mayBlock() bool {
 	return f.typ != wasi.RegularFileType && f.typ != wasi.DirectoryType && f.typ != wasi.BlockDeviceType
 }
@@ -193,50 +249,50 @@ func (s *System) FDRead(ctx context.Context, fd wasi.FD, iovs []wasi.IOVec) (was
 	return wasi.Size(n), errno
 }
 
-// read reads once into v, waiting as the guest's and the host's blocking
-// modes require.
+// read reads once into v, waiting as the guest's blocking mode requires.
 func (s *System) read(f *file, v []unix.Iovec) (int, wasi.Errno) {
 	if !f.mayBlock() {
 		for {
 			n, e := rw(unix.SYS_READ, unix.SYS_READV, f.fd, v)
-			if e == unix.EINTR {
-				continue
+			if e != unix.EINTR {
+				return n, errnoOf(e)
 			}
-			return n, errnoOf(e)
 		}
 	}
 	nonblock := f.flags&wasi.NonBlock != 0
-	// A blocking host descriptor (stdio) is polled first: a read(2) on it
-	// would block in the kernel, where Wake cannot reach.
-	wait := f.hostBlocking
+	mode := f.modeOf(false)
 	for {
-		if wait {
-			if nonblock {
-				ready, errno := pollNow(f.fd, unix.POLLIN)
-				if errno != wasi.ESUCCESS {
-					return 0, errno
-				}
-				if !ready {
-					return 0, wasi.EAGAIN
-				}
-			} else if errno := s.waitFD(f.fd, unix.POLLIN); errno != wasi.ESUCCESS {
+		if mode == ioPollFirst {
+			if errno := s.ready(f.fd, unix.POLLIN, nonblock); errno != wasi.ESUCCESS {
 				return 0, errno
 			}
 		}
-		n, e := rw(unix.SYS_READ, unix.SYS_READV, f.fd, v)
-		switch e {
-		case 0:
+		var n int
+		var e syscall.Errno
+		if mode == ioNowait {
+			n, e = rwNowait(false, f.fd, v)
+		} else {
+			n, e = rw(unix.SYS_READ, unix.SYS_READV, f.fd, v)
+		}
+		switch {
+		case e == 0:
 			return n, wasi.ESUCCESS
-		case unix.EINTR:
-			wait = f.hostBlocking
+		case e == unix.EINTR:
 			continue
-		case unix.EAGAIN:
-			// A host NONBLOCK descriptor, or a stdio descriptor whose data
-			// another reader took between poll and read.
+		case e == unix.EOPNOTSUPP && mode == ioNowait:
+			mode = ioPollFirst
+			continue
+		case e == unix.EAGAIN:
+			// Also after ioPollFirst: another reader of a shared stdin
+			// may have taken the data between poll and read.
 			if nonblock {
 				return 0, wasi.EAGAIN
 			}
-			wait = true
+			if mode != ioPollFirst {
+				if errno := s.waitFD(f.fd, unix.POLLIN); errno != wasi.ESUCCESS {
+					return 0, errno
+				}
+			}
 			continue
 		}
 		return 0, errnoOf(e)
@@ -270,52 +326,49 @@ func (s *System) write(f *file, v []unix.Iovec, total int) (int, wasi.Errno) {
 	if !f.mayBlock() {
 		for {
 			n, e := rw(unix.SYS_WRITE, unix.SYS_WRITEV, f.fd, v)
-			if e == unix.EINTR {
-				continue
+			if e != unix.EINTR {
+				return n, errnoOf(e)
 			}
-			return n, errnoOf(e)
 		}
 	}
 	nonblock := f.flags&wasi.NonBlock != 0
-	// On a blocking host descriptor, only a guest NONBLOCK write is polled
-	// first (to answer EAGAIN); a blocking one is left to the kernel, and
-	// to a terminal or /dev/null a write does not wait. A pipe or socket
-	// on stdio is polled for room first so that a stalled reader does not
-	// leave us stuck where Wake cannot reach (a write larger than the room
-	// may still wait in the kernel: a limit of blocking stdio).
-	wait := f.hostBlocking && (nonblock || f.typ != wasi.CharacterDeviceType)
+	mode := f.modeOf(true)
 	done := 0
 	for {
-		if wait {
-			if nonblock {
-				ready, errno := pollNow(f.fd, unix.POLLOUT)
-				if errno != wasi.ESUCCESS {
-					return done, partial(done, errno)
-				}
-				if !ready {
-					return done, partial(done, wasi.EAGAIN)
-				}
-			} else if errno := s.waitFD(f.fd, unix.POLLOUT); errno != wasi.ESUCCESS {
+		if mode == ioPollFirst {
+			if errno := s.ready(f.fd, unix.POLLOUT, nonblock); errno != wasi.ESUCCESS {
 				return done, partial(done, errno)
 			}
 		}
-		n, e := rw(unix.SYS_WRITE, unix.SYS_WRITEV, f.fd, v)
-		switch e {
-		case 0:
+		var n int
+		var e syscall.Errno
+		if mode == ioNowait {
+			n, e = rwNowait(true, f.fd, v)
+		} else {
+			n, e = rw(unix.SYS_WRITE, unix.SYS_WRITEV, f.fd, v)
+		}
+		switch {
+		case e == 0:
 			done += n
 			if done >= total || nonblock {
 				return done, wasi.ESUCCESS
 			}
 			v = advance(v, n)
-			wait = true
 			continue
-		case unix.EINTR:
+		case e == unix.EINTR:
 			continue
-		case unix.EAGAIN:
+		case e == unix.EOPNOTSUPP && mode == ioNowait:
+			mode = ioPollFirst
+			continue
+		case e == unix.EAGAIN:
 			if nonblock {
 				return done, partial(done, wasi.EAGAIN)
 			}
-			wait = true
+			if mode != ioPollFirst {
+				if errno := s.waitFD(f.fd, unix.POLLOUT); errno != wasi.ESUCCESS {
+					return done, partial(done, errno)
+				}
+			}
 			continue
 		}
 		return done, partial(done, errnoOf(e))
