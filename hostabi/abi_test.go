@@ -56,7 +56,7 @@ func iov(buf, n uint32) []byte {
 }
 
 func call(name string, args ...any) fakeCall { return fakeCall{name, args} }
-func calls(c ...fakeCall) []fakeCall           { return c }
+func calls(c ...fakeCall) []fakeCall         { return c }
 
 // i64 encodes a signed 64-bit parameter.
 func s64(v int64) uint64 { return uint64(v) }
@@ -276,7 +276,7 @@ func fdCases() []abiCase {
 	// A count larger than the buffers (a buggy System) is clamped.
 	lying := read
 	lying.name = "fd_read/count_clamped"
-	lying.fake = func(f *fakeSystem) { f.data, f.count = []byte("abcdefgh"), new(wasi.Size(1 << 30)) }
+	lying.fake = func(f *fakeSystem) { f.data, f.count = []byte("abcdefgh"), new(wasi.Size(1<<30)) }
 	add(lying)
 
 	// Writes.

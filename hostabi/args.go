@@ -23,7 +23,7 @@ func (h *host) argsGet(ctx context.Context, mod api.Module, stack []uint64) {
 	exitIfClosed(mod)
 	list, errno := h.sys.ArgsGet(ctx)
 	if errno == wasi.ESUCCESS {
-		errno = putStrings(memoryOf(mod), list, arg32(stack, 0), arg32(stack, 1))
+		errno = putStrings(h.memoryOf(mod), list, arg32(stack, 0), arg32(stack, 1))
 	}
 	ret(stack, errno)
 }
@@ -39,7 +39,7 @@ func (h *host) environGet(ctx context.Context, mod api.Module, stack []uint64) {
 	exitIfClosed(mod)
 	list, errno := h.sys.EnvironGet(ctx)
 	if errno == wasi.ESUCCESS {
-		errno = putStrings(memoryOf(mod), list, arg32(stack, 0), arg32(stack, 1))
+		errno = putStrings(h.memoryOf(mod), list, arg32(stack, 0), arg32(stack, 1))
 	}
 	ret(stack, errno)
 }
@@ -53,7 +53,7 @@ func (h *host) environSizesGet(ctx context.Context, mod api.Module, stack []uint
 // sizesGet writes the count of list and the size of its NUL-terminated
 // strings. Both output ranges are checked before the System is asked.
 func (h *host) sizesGet(ctx context.Context, mod api.Module, stack []uint64, get func(context.Context) ([]string, wasi.Errno)) wasi.Errno {
-	m := memoryOf(mod)
+	m := h.memoryOf(mod)
 	countOut, ok1 := m.slice(arg32(stack, 0), 4)
 	sizeOut, ok2 := m.slice(arg32(stack, 1), 4)
 	if !ok1 || !ok2 {

@@ -12,7 +12,7 @@ import (
 // See https://github.com/WebAssembly/WASI/blob/main/legacy/preview1/docs.md#clock_res_get
 func (h *host) clockResGet(ctx context.Context, mod api.Module, stack []uint64) {
 	exitIfClosed(mod)
-	out, ok := memoryOf(mod).slice(arg32(stack, 1), 8)
+	out, ok := h.memoryOf(mod).slice(arg32(stack, 1), 8)
 	if !ok {
 		ret(stack, wasi.EFAULT)
 		return
@@ -30,7 +30,7 @@ func (h *host) clockResGet(ctx context.Context, mod api.Module, stack []uint64) 
 // See https://github.com/WebAssembly/WASI/blob/main/legacy/preview1/docs.md#clock_time_get
 func (h *host) clockTimeGet(ctx context.Context, mod api.Module, stack []uint64) {
 	exitIfClosed(mod)
-	out, ok := memoryOf(mod).slice(arg32(stack, 2), 8)
+	out, ok := h.memoryOf(mod).slice(arg32(stack, 2), 8)
 	if !ok {
 		ret(stack, wasi.EFAULT)
 		return

@@ -21,7 +21,7 @@ type fakeCall struct {
 type fakeSystem struct {
 	quiet  bool
 	calls  []fakeCall
-	errno  wasi.Errno         // returned by every method
+	errno  wasi.Errno        // returned by every method
 	onCall func(name string) // called after recording, e.g. to close the module
 
 	args, environ []string

@@ -51,7 +51,7 @@ func (h *host) fdDatasync(ctx context.Context, mod api.Module, stack []uint64) {
 // a 24-byte fdstat (padding zeroed).
 func (h *host) fdFdstatGet(ctx context.Context, mod api.Module, stack []uint64) {
 	exitIfClosed(mod)
-	out, ok := memoryOf(mod).slice(arg32(stack, 1), wasi.FDStatSize)
+	out, ok := h.memoryOf(mod).slice(arg32(stack, 1), wasi.FDStatSize)
 	if !ok {
 		ret(stack, wasi.EFAULT)
 		return
@@ -86,7 +86,7 @@ func (h *host) fdFdstatSetRights(ctx context.Context, mod api.Module, stack []ui
 // writing a 64-byte filestat (padding zeroed).
 func (h *host) fdFilestatGet(ctx context.Context, mod api.Module, stack []uint64) {
 	exitIfClosed(mod)
-	out, ok := memoryOf(mod).slice(arg32(stack, 1), wasi.FileStatSize)
+	out, ok := h.memoryOf(mod).slice(arg32(stack, 1), wasi.FileStatSize)
 	if !ok {
 		ret(stack, wasi.EFAULT)
 		return
@@ -145,7 +145,7 @@ func putCount(out []byte, n wasi.Size, errno wasi.Errno, iovs [][]byte) wasi.Err
 // fdPread implements fd_pread(fd, iovs, iovs_len, offset, result.nread) -> errno.
 func (h *host) fdPread(ctx context.Context, mod api.Module, stack []uint64) {
 	exitIfClosed(mod)
-	iovs, out, errno := h.ioArgs(memoryOf(mod), stack, 4)
+	iovs, out, errno := h.ioArgs(h.memoryOf(mod), stack, 4)
 	if errno == wasi.ESUCCESS {
 		n, e := h.sys.FDPread(ctx, argFD(stack, 0), iovs, stack[3])
 		errno = putCount(out, n, e, iovs)
@@ -157,7 +157,7 @@ func (h *host) fdPread(ctx context.Context, mod api.Module, stack []uint64) {
 // writing an 8-byte prestat.
 func (h *host) fdPrestatGet(ctx context.Context, mod api.Module, stack []uint64) {
 	exitIfClosed(mod)
-	out, ok := memoryOf(mod).slice(arg32(stack, 1), wasi.PrestatSize)
+	out, ok := h.memoryOf(mod).slice(arg32(stack, 1), wasi.PrestatSize)
 	if !ok {
 		ret(stack, wasi.EFAULT)
 		return
@@ -177,7 +177,7 @@ func (h *host) fdPrestatGet(ctx context.Context, mod api.Module, stack []uint64)
 // The whole buffer the guest declared must lie in memory (EFAULT).
 func (h *host) fdPrestatDirName(ctx context.Context, mod api.Module, stack []uint64) {
 	exitIfClosed(mod)
-	buf, ok := memoryOf(mod).slice(arg32(stack, 1), arg32(stack, 2))
+	buf, ok := h.memoryOf(mod).slice(arg32(stack, 1), arg32(stack, 2))
 	if !ok {
 		ret(stack, wasi.EFAULT)
 		return
@@ -196,7 +196,7 @@ func (h *host) fdPrestatDirName(ctx context.Context, mod api.Module, stack []uin
 // fdPwrite implements fd_pwrite(fd, iovs, iovs_len, offset, result.nwritten) -> errno.
 func (h *host) fdPwrite(ctx context.Context, mod api.Module, stack []uint64) {
 	exitIfClosed(mod)
-	iovs, out, errno := h.ioArgs(memoryOf(mod), stack, 4)
+	iovs, out, errno := h.ioArgs(h.memoryOf(mod), stack, 4)
 	if errno == wasi.ESUCCESS {
 		n, e := h.sys.FDPwrite(ctx, argFD(stack, 0), iovs, stack[3])
 		errno = putCount(out, n, e, iovs)
@@ -209,7 +209,7 @@ func (h *host) fdPwrite(ctx context.Context, mod api.Module, stack []uint64) {
 // See https://github.com/WebAssembly/WASI/blob/main/legacy/preview1/docs.md#fd_read
 func (h *host) fdRead(ctx context.Context, mod api.Module, stack []uint64) {
 	exitIfClosed(mod)
-	iovs, out, errno := h.ioArgs(memoryOf(mod), stack, 3)
+	iovs, out, errno := h.ioArgs(h.memoryOf(mod), stack, 3)
 	if errno == wasi.ESUCCESS {
 		n, e := h.sys.FDRead(ctx, argFD(stack, 0), iovs)
 		errno = putCount(out, n, e, iovs)
@@ -222,7 +222,7 @@ func (h *host) fdRead(ctx context.Context, mod api.Module, stack []uint64) {
 // one possibly truncated, as the spec requires).
 func (h *host) fdReaddir(ctx context.Context, mod api.Module, stack []uint64) {
 	exitIfClosed(mod)
-	m := memoryOf(mod)
+	m := h.memoryOf(mod)
 	buf, ok1 := m.slice(arg32(stack, 1), arg32(stack, 2))
 	out, ok2 := m.slice(arg32(stack, 4), 4)
 	if !ok1 || !ok2 {
@@ -250,7 +250,7 @@ func (h *host) fdSeek(ctx context.Context, mod api.Module, stack []uint64) {
 		ret(stack, wasi.EINVAL)
 		return
 	}
-	out, ok := memoryOf(mod).slice(arg32(stack, 3), 8)
+	out, ok := h.memoryOf(mod).slice(arg32(stack, 3), 8)
 	if !ok {
 		ret(stack, wasi.EFAULT)
 		return
@@ -271,7 +271,7 @@ func (h *host) fdSync(ctx context.Context, mod api.Module, stack []uint64) {
 // fdTell implements fd_tell(fd, result.offset) -> errno.
 func (h *host) fdTell(ctx context.Context, mod api.Module, stack []uint64) {
 	exitIfClosed(mod)
-	out, ok := memoryOf(mod).slice(arg32(stack, 1), 8)
+	out, ok := h.memoryOf(mod).slice(arg32(stack, 1), 8)
 	if !ok {
 		ret(stack, wasi.EFAULT)
 		return
@@ -288,7 +288,7 @@ func (h *host) fdTell(ctx context.Context, mod api.Module, stack []uint64) {
 // See https://github.com/WebAssembly/WASI/blob/main/legacy/preview1/docs.md#fd_write
 func (h *host) fdWrite(ctx context.Context, mod api.Module, stack []uint64) {
 	exitIfClosed(mod)
-	iovs, out, errno := h.ioArgs(memoryOf(mod), stack, 3)
+	iovs, out, errno := h.ioArgs(h.memoryOf(mod), stack, 3)
 	if errno == wasi.ESUCCESS {
 		n, e := h.sys.FDWrite(ctx, argFD(stack, 0), iovs)
 		errno = putCount(out, n, e, iovs)

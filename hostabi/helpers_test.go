@@ -12,7 +12,6 @@ import (
 	"github.com/wasibox/wasibox/wasi"
 )
 
-
 // buildWAT compiles testdata/<name>.wat with wat2wasm. A missing wat2wasm
 // fails the test: CI installs wabt, and a skipped ABI suite would pass
 // without testing anything.

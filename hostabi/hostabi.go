@@ -102,6 +102,10 @@ func Instantiate(ctx context.Context, r wazero.Runtime, sys wasi.System, guest w
 type host struct {
 	sys wasi.System
 
+	// mod and mem cache the calling module and its memory (see memoryOf).
+	mod api.Module
+	mem api.Memory
+
 	iovs   [][]byte            // decoded iovecs, aliasing guest memory; len ≤ MaxIOVecs
 	subs   []wasi.Subscription // decoded poll_oneoff subscriptions; len ≤ MaxPollSubscriptions
 	events []wasi.Event        // poll_oneoff events filled by the System

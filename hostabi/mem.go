@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"math"
+	"reflect"
 	"unicode/utf8"
 
 	"github.com/tetratelabs/wazero/api"
@@ -21,8 +22,11 @@ type memory []byte
 
 // memoryOf returns the linear memory of mod, or nil when it has none (every
 // non-empty range is then EFAULT).
-func memoryOf(mod api.Module) memory {
-	m := mod.Memory()
+func (h *host) memoryOf(mod api.Module) memory {
+	if mod != h.mod {
+		h.mod, h.mem = mod, memoryIface(mod)
+	}
+	m := h.mem
 	if m == nil {
 		return nil
 	}
@@ -38,6 +42,20 @@ func memoryOf(mod api.Module) memory {
 	}
 	b, _ := m.Read(0, n)
 	return b
+}
+
+// memoryIface returns mod's memory, or nil. wazero returns a typed nil
+// pointer inside a non-nil interface for a module without memory, whose
+// methods then panic; the reflection runs once per module, not per call.
+func memoryIface(mod api.Module) api.Memory {
+	m := mod.Memory()
+	if m == nil {
+		return nil
+	}
+	if v := reflect.ValueOf(m); v.Kind() == reflect.Pointer && v.IsNil() {
+		return nil
+	}
+	return m
 }
 
 // slice returns the n bytes at ptr, or false when any of them is outside

@@ -20,7 +20,7 @@ import (
 // See https://github.com/WebAssembly/WASI/blob/main/legacy/preview1/docs.md#path_create_directory
 func (h *host) pathCreateDirectory(ctx context.Context, mod api.Module, stack []uint64) {
 	exitIfClosed(mod)
-	p, errno := memoryOf(mod).path(arg32(stack, 1), arg32(stack, 2))
+	p, errno := h.memoryOf(mod).path(arg32(stack, 1), arg32(stack, 2))
 	if errno == wasi.ESUCCESS {
 		errno = h.sys.PathCreateDirectory(ctx, argFD(stack, 0), p)
 	}
@@ -31,7 +31,7 @@ func (h *host) pathCreateDirectory(ctx context.Context, mod api.Module, stack []
 // result.buf) -> errno, writing a 64-byte filestat.
 func (h *host) pathFilestatGet(ctx context.Context, mod api.Module, stack []uint64) {
 	exitIfClosed(mod)
-	m := memoryOf(mod)
+	m := h.memoryOf(mod)
 	out, ok := m.slice(arg32(stack, 4), wasi.FileStatSize)
 	if !ok {
 		ret(stack, wasi.EFAULT)
@@ -57,7 +57,7 @@ func (h *host) pathFilestatSetTimes(ctx context.Context, mod api.Module, stack [
 		ret(stack, wasi.EINVAL)
 		return
 	}
-	p, errno := memoryOf(mod).path(arg32(stack, 2), arg32(stack, 3))
+	p, errno := h.memoryOf(mod).path(arg32(stack, 2), arg32(stack, 3))
 	if errno == wasi.ESUCCESS {
 		errno = h.sys.PathFileStatSetTimes(ctx, argFD(stack, 0), wasi.LookupFlags(arg32(stack, 1)), p,
 			stack[4], stack[5], wasi.FSTFlags(fst))
@@ -69,7 +69,7 @@ func (h *host) pathFilestatSetTimes(ctx context.Context, mod api.Module, stack [
 // new_fd, new_path, new_path_len) -> errno.
 func (h *host) pathLink(ctx context.Context, mod api.Module, stack []uint64) {
 	exitIfClosed(mod)
-	m := memoryOf(mod)
+	m := h.memoryOf(mod)
 	oldPath, errno := m.path(arg32(stack, 2), arg32(stack, 3))
 	if errno == wasi.ESUCCESS {
 		var newPath string
@@ -93,7 +93,7 @@ func (h *host) pathOpen(ctx context.Context, mod api.Module, stack []uint64) {
 		ret(stack, wasi.EINVAL)
 		return
 	}
-	m := memoryOf(mod)
+	m := h.memoryOf(mod)
 	out, ok := m.slice(arg32(stack, 8), 4)
 	if !ok {
 		ret(stack, wasi.EFAULT)
@@ -116,7 +116,7 @@ func (h *host) pathOpen(ctx context.Context, mod api.Module, stack []uint64) {
 // buf_len bytes, as the spec says; no NUL is added.
 func (h *host) pathReadlink(ctx context.Context, mod api.Module, stack []uint64) {
 	exitIfClosed(mod)
-	m := memoryOf(mod)
+	m := h.memoryOf(mod)
 	buf, ok1 := m.slice(arg32(stack, 3), arg32(stack, 4))
 	out, ok2 := m.slice(arg32(stack, 5), 4)
 	if !ok1 || !ok2 {
@@ -137,7 +137,7 @@ func (h *host) pathReadlink(ctx context.Context, mod api.Module, stack []uint64)
 // pathRemoveDirectory implements path_remove_directory(fd, path, path_len) -> errno.
 func (h *host) pathRemoveDirectory(ctx context.Context, mod api.Module, stack []uint64) {
 	exitIfClosed(mod)
-	p, errno := memoryOf(mod).path(arg32(stack, 1), arg32(stack, 2))
+	p, errno := h.memoryOf(mod).path(arg32(stack, 1), arg32(stack, 2))
 	if errno == wasi.ESUCCESS {
 		errno = h.sys.PathRemoveDirectory(ctx, argFD(stack, 0), p)
 	}
@@ -148,7 +148,7 @@ func (h *host) pathRemoveDirectory(ctx context.Context, mod api.Module, stack []
 // new_path, new_path_len) -> errno.
 func (h *host) pathRename(ctx context.Context, mod api.Module, stack []uint64) {
 	exitIfClosed(mod)
-	m := memoryOf(mod)
+	m := h.memoryOf(mod)
 	oldPath, errno := m.path(arg32(stack, 1), arg32(stack, 2))
 	if errno == wasi.ESUCCESS {
 		var newPath string
@@ -165,7 +165,7 @@ func (h *host) pathRename(ctx context.Context, mod api.Module, stack []uint64) {
 // checks as a path since it is resolved when the link is followed.
 func (h *host) pathSymlink(ctx context.Context, mod api.Module, stack []uint64) {
 	exitIfClosed(mod)
-	m := memoryOf(mod)
+	m := h.memoryOf(mod)
 	oldPath, errno := m.path(arg32(stack, 0), arg32(stack, 1))
 	if errno == wasi.ESUCCESS {
 		var newPath string
@@ -180,7 +180,7 @@ func (h *host) pathSymlink(ctx context.Context, mod api.Module, stack []uint64) 
 // pathUnlinkFile implements path_unlink_file(fd, path, path_len) -> errno.
 func (h *host) pathUnlinkFile(ctx context.Context, mod api.Module, stack []uint64) {
 	exitIfClosed(mod)
-	p, errno := memoryOf(mod).path(arg32(stack, 1), arg32(stack, 2))
+	p, errno := h.memoryOf(mod).path(arg32(stack, 1), arg32(stack, 2))
 	if errno == wasi.ESUCCESS {
 		errno = h.sys.PathUnlinkFile(ctx, argFD(stack, 0), p)
 	}

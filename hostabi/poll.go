@@ -26,7 +26,7 @@ func (h *host) pollOneoff(ctx context.Context, mod api.Module, stack []uint64) {
 		ret(stack, wasi.EINVAL)
 		return
 	}
-	m := memoryOf(mod)
+	m := h.memoryOf(mod)
 	in, ok1 := m.slice(arg32(stack, 0), n*wasi.SubscriptionSize) // n ≤ 4096: no overflow
 	out, ok2 := m.slice(arg32(stack, 1), n*wasi.EventSize)
 	nOut, ok3 := m.slice(arg32(stack, 3), 4)

@@ -13,7 +13,7 @@ import (
 // See https://github.com/WebAssembly/WASI/blob/main/legacy/preview1/docs.md#random_get
 func (h *host) randomGet(ctx context.Context, mod api.Module, stack []uint64) {
 	exitIfClosed(mod)
-	buf, ok := memoryOf(mod).slice(arg32(stack, 0), arg32(stack, 1))
+	buf, ok := h.memoryOf(mod).slice(arg32(stack, 0), arg32(stack, 1))
 	if !ok {
 		ret(stack, wasi.EFAULT)
 		return

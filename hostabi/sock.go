@@ -22,7 +22,7 @@ func (h *host) sockAccept(ctx context.Context, mod api.Module, stack []uint64) {
 		ret(stack, wasi.EINVAL)
 		return
 	}
-	out, ok := memoryOf(mod).slice(arg32(stack, 2), 4)
+	out, ok := h.memoryOf(mod).slice(arg32(stack, 2), 4)
 	if !ok {
 		ret(stack, wasi.EFAULT)
 		return
@@ -44,7 +44,7 @@ func (h *host) sockRecv(ctx context.Context, mod api.Module, stack []uint64) {
 		ret(stack, wasi.EINVAL)
 		return
 	}
-	m := memoryOf(mod)
+	m := h.memoryOf(mod)
 	iovs, out, errno := h.ioArgs(m, stack, 4)
 	if errno != wasi.ESUCCESS {
 		ret(stack, errno)
@@ -72,7 +72,7 @@ func (h *host) sockSend(ctx context.Context, mod api.Module, stack []uint64) {
 		ret(stack, wasi.EINVAL)
 		return
 	}
-	iovs, out, errno := h.ioArgs(memoryOf(mod), stack, 4)
+	iovs, out, errno := h.ioArgs(h.memoryOf(mod), stack, 4)
 	if errno == wasi.ESUCCESS {
 		n, e := h.sys.SockSend(ctx, argFD(stack, 0), iovs, wasi.SIFlags(siFlags))
 		errno = putCount(out, n, e, iovs)
