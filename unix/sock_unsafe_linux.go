@@ -45,8 +45,9 @@ func (sa *sockaddr) setInet6(ip [16]byte, port uint16) {
 }
 
 // sockAddr decodes the address the kernel wrote. An address the kernel left
-// empty (a connected stream's recvmsg, an unnamed unix peer) is the zero
-// SockAddr. inet and inet6 never allocate.
+// empty (a connected stream's recvmsg) is the zero SockAddr; an unnamed
+// unix-domain socket has the unix family and an empty path. inet and inet6
+// never allocate.
 func (sa *sockaddr) sockAddr() wasi.SockAddr {
 	if sa.len < 2 {
 		return wasi.SockAddr{}
@@ -70,7 +71,7 @@ func (sa *sockaddr) sockAddr() wasi.SockAddr {
 		p := (*unix.RawSockaddrUnix)(unsafe.Pointer(&sa.raw))
 		n := int(sa.len) - 2
 		if n <= 0 {
-			return wasi.SockAddr{} // unnamed
+			return wasi.SockAddr{Family: wasi.UnixFamily} // unnamed
 		}
 		n = min(n, len(p.Path))
 		path := unsafe.Slice((*byte)(unsafe.Pointer(&p.Path[0])), n)
