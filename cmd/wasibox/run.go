@@ -1,0 +1,193 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/tetratelabs/wazero"
+	"github.com/wasibox/wasibox/hostabi"
+	"github.com/wasibox/wasibox/unix"
+)
+
+func runMain(ctx context.Context, e *cliEnv, args []string) int {
+	f, err := parseRunFlags(args)
+	if err != nil {
+		return e.usageFailed(err, runUsage)
+	}
+	return e.run(ctx, f)
+}
+
+// errFinished is the cancellation cause set when the guest has returned:
+// whichever of it, a signal or the timeout comes first decides the status.
+var errFinished = errors.New("finished")
+
+// newRuntimeConfig is the one runtime configuration used to compile and run
+// every module, so that compilation cache entries always match (design
+// decision 9). CloseOnContextDone makes guest code itself stop at the next
+// function call or loop back-edge once the context is done; a guest blocked
+// in a host call is woken by System.Wake instead.
+func newRuntimeConfig() wazero.RuntimeConfig {
+	return wazero.NewRuntimeConfig().WithCloseOnContextDone(true)
+}
+
+// run runs f.Module and returns wasibox's exit status.
+func (e *cliEnv) run(parent context.Context, f *runFlags) int {
+	ctx, cancel := context.WithCancelCause(parent)
+	defer cancel(errFinished)
+
+	// Signals are caught before anything slow (compilation) starts, so that
+	// the first SIGINT/SIGTERM always stops the guest in an orderly way and
+	// yields 130/143. A second one exits at once: the guest may be stuck
+	// somewhere cancellation does not reach (a bug), and the user insists.
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		stopping := false
+		for {
+			select {
+			case s := <-sigs:
+				if stopping {
+					e.exit(exitStatus(s))
+					return
+				}
+				stopping = true
+				cancel(signalCause{s})
+			case <-done:
+				return
+			}
+		}
+	}()
+
+	wasm, err := os.ReadFile(f.Module)
+	if err != nil {
+		return e.failed("%v", err)
+	}
+
+	rc := newRuntimeConfig()
+	if !f.NoCache {
+		if c := openCache(e.stderr); c != nil {
+			defer c.Close(context.Background())
+			rc = rc.WithCompilationCache(c)
+		}
+	}
+	r := wazero.NewRuntimeWithConfig(ctx, rc)
+	defer r.Close(context.Background())
+
+	compiled, err := r.CompileModule(ctx, wasm)
+	if err != nil {
+		return e.failed("compile %s: %v", f.Module, err)
+	}
+	if ctx.Err() != nil { // a signal during compilation
+		return guestExit(nil, context.Cause(ctx), e.stderr)
+	}
+
+	// The timeout covers instantiation and execution, not compilation (as
+	// in the wazero CLI): a cold cache must not eat the guest's budget.
+	if f.Timeout > 0 {
+		t := time.AfterFunc(f.Timeout, func() { cancel(errTimeout) })
+		defer t.Stop()
+	}
+
+	sys, err := unix.New(unix.Config{
+		Args:         append([]string{filepath.Base(f.Module)}, f.Args...),
+		Environ:      f.environ(e.environ),
+		Preopens:     f.preopens(),
+		Stdin:        0,
+		Stdout:       1,
+		Stderr:       2,
+		MaxOpenFiles: f.MaxOpenFiles,
+		Resolver:     f.Resolver,
+	})
+	if err != nil {
+		return e.failed("%v", err)
+	}
+	// Wake must not run after Close: the wake descriptor's number could
+	// already belong to another file. So wait for a Wake in progress.
+	woke := make(chan struct{})
+	stopWake := context.AfterFunc(ctx, func() {
+		defer close(woke)
+		sys.Wake()
+	})
+	defer func() {
+		if !stopWake() {
+			<-woke
+		}
+		sys.Close(context.Background())
+	}()
+
+	host, err := hostabi.Instantiate(ctx, r, sys, compiled)
+	if err != nil {
+		return e.failed("link %s: %v", f.Module, err)
+	}
+	defer host.Close(context.Background())
+
+	// wazero's own WASI is not instantiated: args, environment, stdio and
+	// files all come through hostabi and sys. The guest is named after its
+	// file (stack traces read "app._start"), never after the host module,
+	// whatever its name section says. Start functions are called below, so
+	// that a link error (125) is told apart from a trap (134).
+	name := strings.TrimSuffix(filepath.Base(f.Module), ".wasm")
+	if name == hostabi.ModuleName {
+		name = ""
+	}
+	mod, err := r.InstantiateModule(ctx, compiled, wazero.NewModuleConfig().WithName(name).WithStartFunctions())
+	if err != nil {
+		// A wasm start section runs during instantiation and may exit or
+		// be cancelled; anything else is a link error.
+		if cause := runCause(ctx, cancel); cause != nil || isExit(err) {
+			return guestExit(err, cause, e.stderr)
+		}
+		return e.failed("instantiate %s: %v", f.Module, err)
+	}
+	defer mod.Close(context.Background())
+
+	// A command exports _start. A reactor exports _initialize instead,
+	// which WASI requires to be called once before anything else; there is
+	// nothing else to call from the command line, so that is all we run.
+	// A module with neither ran whatever it does at instantiation, as in
+	// the wazero CLI.
+	start := mod.ExportedFunction("_start")
+	if start == nil {
+		start = mod.ExportedFunction("_initialize")
+	}
+	if start == nil {
+		return exitOK
+	}
+	if d := start.Definition(); len(d.ParamTypes()) != 0 || len(d.ResultTypes()) != 0 {
+		return e.failed("%s: %s must have type [] -> [], has %v -> %v",
+			f.Module, d.Name(), d.ParamTypes(), d.ResultTypes())
+	}
+	_, err = start.Call(ctx)
+	return guestExit(err, runCause(ctx, cancel), e.stderr)
+}
+
+// runCause marks the run finished and returns why it was cancelled before
+// that (errTimeout, a signalCause), or nil if it was not.
+func runCause(ctx context.Context, cancel context.CancelCauseFunc) error {
+	cancel(errFinished) // no-op if a signal or the timeout came first
+	if cause := context.Cause(ctx); cause != errFinished {
+		return cause
+	}
+	return nil
+}
+
+func isExit(err error) bool {
+	var ee interface{ ExitCode() uint32 }
+	return errors.As(err, &ee)
+}
+
+// failed reports a failure of wasibox itself on one line and returns 125.
+func (e *cliEnv) failed(format string, args ...any) int {
+	fmt.Fprintf(e.stderr, "wasibox: "+format+"\n", args...)
+	return exitFailed
+}

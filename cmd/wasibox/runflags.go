@@ -1,0 +1,246 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/wasibox/wasibox/unix"
+)
+
+// mount is one --dir grant: a host directory shown to the guest at Guest.
+// It mirrors a manifest fs.mounts entry.
+type mount struct {
+	Host     string // host directory as given (relative to the working directory)
+	Guest    string // guest path, cleaned; "/" is allowed
+	ReadOnly bool
+}
+
+// runFlags is what the flags of "wasibox run" grant and configure. It holds
+// parsed, validated values only (no file system access happens while
+// parsing), in the shape of the manifest's sections, so that a manifest
+// (-c) and flags can later be merged or compared field by field.
+type runFlags struct {
+	Mounts       []mount       // fs.mounts
+	EnvSet       []string      // env.set, "K=V" in command-line order
+	EnvInherit   []string      // env.inherit: names or path.Match patterns ("APP_*")
+	Timeout      time.Duration // limits.timeout; 0 = none
+	MaxOpenFiles int           // limits.open_files; 0 = unix.DefaultMaxOpenFiles
+	NoCache      bool          // skip the on-disk compilation cache
+	Resolver     unix.Resolver // diagnostic: force a path resolver
+
+	Module string   // path of the .wasm file
+	Args   []string // guest argv after argv[0], passed verbatim
+}
+
+// errUsage marks a command-line error: the caller prints usage and exits 2.
+var errUsage = errors.New("usage")
+
+// usageError is a command-line error with its message.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+// Is makes every usageError match errUsage.
+func (e *usageError) Is(target error) bool { return target == errUsage }
+
+func usagef(format string, args ...any) error {
+	return &usageError{msg: fmt.Sprintf(format, args...)}
+}
+
+const runUsage = `usage: wasibox run [flags] app.wasm [args...]
+
+Runs a WASI preview 1 command module. Nothing is granted unless a flag grants
+it: no directories, no environment variables, no network. Standard input,
+output and error are inherited. Arguments after the module are passed to the
+guest verbatim (argv[0] is the module's file name).
+
+Flags:
+  --dir host[:guest][:ro]  show host directory at guest path (default: the host
+                           path; "/" allowed); ":ro" removes every mutating right
+                           (repeatable)
+  --env K=V                set an environment variable (repeatable)
+  --env-inherit NAME       copy a host variable if set; NAME may be a pattern
+                           such as "APP_*" (repeatable)
+  --timeout DURATION       stop the guest after DURATION (e.g. 30s; exit 124)
+  --max-open-files N       cap the guest's descriptor table (default 1024)
+  --no-cache               do not use the on-disk compilation cache
+
+Exit status: the guest's exit code (0-255; a larger one is reported and
+becomes 1), 2 bad command line, 124 timeout, 125 wasibox failed (module not
+found, invalid module, link error, unusable --dir), 130/143 SIGINT/SIGTERM,
+134 trap (wasm stack trace on stderr).
+`
+
+// parseRunFlags parses the arguments of "wasibox run". It returns
+// flag.ErrHelp for -h/--help and an error matching errUsage for anything
+// else that is wrong with the command line.
+func parseRunFlags(args []string) (*runFlags, error) {
+	f := &runFlags{}
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	// The flag package's own messages are replaced by ours (one line).
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	fs.Var(funcValue(f.addMount), "dir", "")
+	fs.Var(funcValue(f.addEnv), "env", "")
+	fs.Var(funcValue(f.addEnvInherit), "env-inherit", "")
+	fs.DurationVar(&f.Timeout, "timeout", 0, "")
+	fs.IntVar(&f.MaxOpenFiles, "max-open-files", 0, "")
+	fs.BoolVar(&f.NoCache, "no-cache", false, "")
+	fs.Var(funcValue(f.setResolver), "resolver", "") // hidden: diagnostics and tests
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, err
+		}
+		return nil, usagef("%v", err)
+	}
+	if f.Timeout < 0 {
+		return nil, usagef("--timeout must not be negative, got %v", f.Timeout)
+	}
+	if f.MaxOpenFiles < 0 {
+		return nil, usagef("--max-open-files must not be negative, got %d", f.MaxOpenFiles)
+	}
+	if fs.NArg() == 0 {
+		return nil, usagef("missing module: wasibox run [flags] app.wasm [args...]")
+	}
+	f.Module = fs.Arg(0)
+	f.Args = fs.Args()[1:]
+	return f, nil
+}
+
+// funcValue adapts a setter to flag.Value for repeatable flags.
+type funcValue func(string) error
+
+func (fv funcValue) Set(s string) error { return fv(s) }
+func (fv funcValue) String() string     { return "" }
+
+func (f *runFlags) addMount(s string) error {
+	m, err := parseMount(s)
+	if err != nil {
+		return err
+	}
+	for _, o := range f.Mounts {
+		if o.Guest == m.Guest {
+			return fmt.Errorf("guest path %q is mounted twice", m.Guest)
+		}
+	}
+	f.Mounts = append(f.Mounts, m)
+	return nil
+}
+
+// parseMount parses host[:guest][:ro|:rw]. The guest path is the part after
+// the last colon, so a host path may contain colons only if a guest path is
+// given.
+func parseMount(s string) (mount, error) {
+	if strings.IndexByte(s, 0) >= 0 {
+		return mount{}, errors.New("NUL byte in path")
+	}
+	var m mount
+	rest := s
+	if r, ok := strings.CutSuffix(rest, ":ro"); ok {
+		rest, m.ReadOnly = r, true
+	} else if r, ok := strings.CutSuffix(rest, ":rw"); ok {
+		rest = r
+	}
+	m.Host, m.Guest = rest, rest
+	if i := strings.LastIndexByte(rest, ':'); i >= 0 {
+		m.Host, m.Guest = rest[:i], rest[i+1:]
+	}
+	if m.Host == "" {
+		return mount{}, errors.New("empty host path (want host[:guest][:ro])")
+	}
+	if m.Guest == "" {
+		return mount{}, errors.New("empty guest path (want host[:guest][:ro])")
+	}
+	m.Guest = path.Clean(m.Guest)
+	return m, nil
+}
+
+func (f *runFlags) addEnv(s string) error {
+	k, _, ok := strings.Cut(s, "=")
+	if !ok || k == "" {
+		return errors.New("want K=V")
+	}
+	if strings.IndexByte(s, 0) >= 0 {
+		return errors.New("NUL byte in variable")
+	}
+	f.EnvSet = append(f.EnvSet, s)
+	return nil
+}
+
+func (f *runFlags) addEnvInherit(s string) error {
+	if s == "" || strings.ContainsAny(s, "=\x00") {
+		return errors.New("want a variable name or pattern")
+	}
+	if _, err := path.Match(s, ""); err != nil {
+		return err
+	}
+	f.EnvInherit = append(f.EnvInherit, s)
+	return nil
+}
+
+func (f *runFlags) setResolver(s string) error {
+	switch s {
+	case "auto":
+		f.Resolver = unix.ResolveAuto
+	case "openat2":
+		f.Resolver = unix.ResolveOpenat2
+	case "walk":
+		f.Resolver = unix.ResolveWalk
+	default:
+		return errors.New("want auto, openat2 or walk")
+	}
+	return nil
+}
+
+// environ returns the guest environment: the host variables named by
+// EnvInherit (in host order), then EnvSet; a variable set explicitly
+// replaces an inherited one of the same name.
+func (f *runFlags) environ(host []string) []string {
+	var env []string
+	set := make(map[string]bool, len(f.EnvSet))
+	for _, kv := range f.EnvSet {
+		k, _, _ := strings.Cut(kv, "=")
+		set[k] = true
+	}
+	for _, kv := range host {
+		k, _, ok := strings.Cut(kv, "=")
+		if !ok || set[k] {
+			continue
+		}
+		for _, p := range f.EnvInherit {
+			if ok, _ := path.Match(p, k); ok {
+				env = append(env, kv)
+				break
+			}
+		}
+	}
+	// Later --env K=V wins over an earlier one for the same K.
+	for i, kv := range f.EnvSet {
+		k, _, _ := strings.Cut(kv, "=")
+		dup := false
+		for _, later := range f.EnvSet[i+1:] {
+			if lk, _, _ := strings.Cut(later, "="); lk == k {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			env = append(env, kv)
+		}
+	}
+	return env
+}
+
+// preopens converts the mounts for unix.Config.
+func (f *runFlags) preopens() []unix.Preopen {
+	p := make([]unix.Preopen, len(f.Mounts))
+	for i, m := range f.Mounts {
+		p[i] = unix.Preopen{HostPath: m.Host, GuestPath: m.Guest, ReadOnly: m.ReadOnly}
+	}
+	return p
+}
