@@ -1090,7 +1090,12 @@ func TestFDWriteShort(t *testing.T) {
 	})
 
 	t.Run("short then error", func(t *testing.T) {
-		pr, pw, hr, _ := e.pipe(t)
+		var p [2]int
+		if err := unix.Pipe2(p[:], unix.O_CLOEXEC|unix.O_NONBLOCK); err != nil {
+			t.Fatal(err)
+		}
+		hr := p[0] // owned by the goroutine: the System is not for concurrent use
+		pw := e.install(t, p[1], wasi.TTYRights)
 		go func() {
 			// Close the reading end once the pipe is full, while the
 			// writer waits for room: its next write fails with EPIPE.
@@ -1102,7 +1107,7 @@ func TestFDWriteShort(t *testing.T) {
 				time.Sleep(time.Millisecond)
 			}
 			time.Sleep(5 * time.Millisecond)
-			e.s.FDClose(t.Context(), pr)
+			unix.Close(hr)
 		}()
 		n, errno := e.s.FDWrite(ctx, pw, [][]byte{big})
 		if errno != wasi.ESUCCESS || n == 0 || n >= wasi.Size(len(big)) {
