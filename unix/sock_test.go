@@ -1087,3 +1087,24 @@ func BenchmarkSockSendRecv(b *testing.B) {
 		})
 	}
 }
+
+// addrInfo never panics and never writes past min(len(results), the cap),
+// whatever the guest passes (the resolver is a fake: no network).
+func FuzzAddrInfo(f *testing.F) {
+	f.Add("localhost", "http", uint16(0), uint8(0), uint8(0), uint8(0), uint8(4))
+	f.Add("::1%eth0", "65535", uint16(15), uint8(2), uint8(2), uint8(6), uint8(1))
+	f.Add("", "", uint16(2), uint8(9), uint8(9), uint8(9), uint8(0))
+	r := &fakeResolver{ips: []netip.Addr{netip.MustParseAddr("127.0.0.1"), netip.IPv6Loopback()}, cname: "c."}
+	f.Fuzz(func(t *testing.T, node, service string, flags uint16, family, socktype, proto, nres uint8) {
+		res := make([]wasi.AddrInfo, int(nres)+1)
+		hints := wasi.AddrInfo{Flags: wasi.AddrInfoFlags(flags), Family: wasi.ProtocolFamily(family),
+			SocketType: wasi.SocketType(socktype), Protocol: wasi.Protocol(proto)}
+		n, errno := addrInfo(context.Background(), r, node, service, hints, res[:nres])
+		if n < 0 || n > int(nres) || n > wasi.MaxAddrInfoResults || (errno != wasi.ESUCCESS && n != 0) {
+			t.Fatalf("%d results (%v) for a %d-entry array", n, errno, nres)
+		}
+		if res[nres].Addr.IsValid() {
+			t.Fatal("wrote past the array")
+		}
+	})
+}

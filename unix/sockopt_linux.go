@@ -77,8 +77,6 @@ func (o *sockOpt) size() int {
 	return 4
 }
 
-var le = binary.LittleEndian
-
 // SockGetOpt implements wasi.System (WasmEdge sock_getsockopt).
 //
 // It writes the option's value at the start of value and returns its size
@@ -108,16 +106,16 @@ func (s *System) SockGetOpt(ctx context.Context, fd wasi.FD, level wasi.SockOptL
 		if f.sock.lingerOn {
 			on = 1
 		}
-		le.PutUint32(value[0:], uint32(on))
-		le.PutUint32(value[4:], uint32(f.sock.lingerSecond))
+		binary.LittleEndian.PutUint32(value[0:], uint32(on))
+		binary.LittleEndian.PutUint32(value[4:], uint32(f.sock.lingerSecond))
 		return n, wasi.ESUCCESS
 	case optRcvTimeout, optSndTimeout:
 		d := f.sock.rcvTimeout
 		if o.kind == optSndTimeout {
 			d = f.sock.sndTimeout
 		}
-		le.PutUint64(value[0:], uint64(d/time.Second))
-		le.PutUint64(value[8:], uint64(d%time.Second/time.Microsecond))
+		binary.LittleEndian.PutUint64(value[0:], uint64(d/time.Second))
+		binary.LittleEndian.PutUint64(value[8:], uint64(d%time.Second/time.Microsecond))
 		return n, wasi.ESUCCESS
 	}
 	v, err := unix.GetsockoptInt(f.fd, o.hostLevel, o.hostName)
@@ -137,7 +135,7 @@ func (s *System) SockGetOpt(ctx context.Context, fd wasi.FD, level wasi.SockOptL
 	case optError:
 		v = int(errnoOf(syscall.Errno(v)))
 	}
-	le.PutUint32(value, uint32(int32(v)))
+	binary.LittleEndian.PutUint32(value, uint32(int32(v)))
 	return n, wasi.ESUCCESS
 }
 
@@ -169,10 +167,10 @@ func (s *System) SockSetOpt(ctx context.Context, fd wasi.FD, level wasi.SockOptL
 	}
 	switch o.kind {
 	case optInt:
-		return wasi.ErrnoOf(unix.SetsockoptInt(f.fd, o.hostLevel, o.hostName, int(int32(le.Uint32(value)))))
+		return wasi.ErrnoOf(unix.SetsockoptInt(f.fd, o.hostLevel, o.hostName, int(int32(binary.LittleEndian.Uint32(value)))))
 	case optLinger:
-		on := le.Uint32(value[0:]) != 0
-		secs := int32(le.Uint32(value[4:]))
+		on := binary.LittleEndian.Uint32(value[0:]) != 0
+		secs := int32(binary.LittleEndian.Uint32(value[4:]))
 		host := unix.Linger{}
 		if on && secs == 0 {
 			host.Onoff = 1 // abortive close (RST): never blocks
@@ -183,7 +181,7 @@ func (s *System) SockSetOpt(ctx context.Context, fd wasi.FD, level wasi.SockOptL
 		f.sock.lingerOn, f.sock.lingerSecond = on, secs
 		return wasi.ESUCCESS
 	case optRcvTimeout, optSndTimeout:
-		d, errno := timeoutOf(int64(le.Uint64(value[0:])), int64(le.Uint64(value[8:])))
+		d, errno := timeoutOf(int64(binary.LittleEndian.Uint64(value[0:])), int64(binary.LittleEndian.Uint64(value[8:])))
 		if errno != wasi.ESUCCESS {
 			return errno
 		}
