@@ -1,0 +1,20 @@
+// Package bench measures the runtime core against native code: the same C
+// loops (testdata/guests/bench/syscalls.c), built for wasm32-wasi and for
+// the host, are timed natively, under wasibox (hostabi over unix, with
+// kernel confinement) and under wazero's own WASI, and each guest reports
+// the cost of one operation of its loop as timed by itself.
+//
+// The package holds only tests. Benchmarks run with
+//
+//	go test ./internal/bench -bench . -benchmem -run '^$'
+//
+// and report, per operation and host, "guest-ns/op" (the loop alone, as
+// timed inside the guest with clock_gettime(CLOCK_MONOTONIC)) and
+// "ratio-to-native" (guest-ns/op over the native loop's, measured in the
+// same process run). The performance targets they check are in
+// docs/design.md; the numbers measured are in RATIONALE.md.
+//
+// Trust boundary: none; this is test code. It builds the guests with clang
+// (wasm32-wasi with wasi-libc, and natively) into a temporary folder and
+// runs the native build as a child process.
+package bench

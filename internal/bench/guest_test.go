@@ -1,0 +1,288 @@
+package bench
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
+	"github.com/tetratelabs/wazero/sys"
+	"github.com/wasibox/wasibox/hostabi"
+	"github.com/wasibox/wasibox/unix"
+)
+
+// guestSource is the C program of the loops, relative to this package.
+const guestSource = "../../testdata/guests/bench/syscalls.c"
+
+// guestDir is where the fixture folder is preopened inside the guest.
+const guestDir = "/work"
+
+// entries is the number of files in the readdir fixture; syscalls.c checks
+// that a pass reads at least this many.
+const entries = 1000
+
+// op is one loop of syscalls.c.
+type op struct {
+	name  string // argv[1] of syscalls.c
+	quick int    // iterations for TestLoops
+}
+
+// ops lists the loops in the order they are benchmarked. The ratio to
+// native that wasibox targets is in the comments (issue "runtime core",
+// Performance; checked by reading the benchmark, never by a test).
+var ops = []op{
+	{"write", 200},       // 64-byte write(2); target <= 1.5x
+	{"read", 20},         // 64 KiB pread(2) over a 1 MiB file; <= 1.2x
+	{"open", 100},        // open + fstat + close; <= 2.0x
+	{"stat", 200},        // stat, every other path missing; <= 2.5x
+	{"readdir", 1},       // per entry, over 1000 files (one pass at least); <= 1.5x
+	{"poll", 200},        // poll_oneoff / ppoll, zero timeout; <= 1.1x
+	{"clockrandom", 200}, // clock_gettime + getentropy(32); <= 0.75x
+}
+
+// timer is the part of *testing.B a run uses to leave set-up out of the
+// measured time; tests pass noTimer.
+type timer interface {
+	StartTimer()
+	StopTimer()
+}
+
+type noTimer struct{}
+
+func (noTimer) StartTimer() {}
+func (noTimer) StopTimer()  {}
+
+// env holds what every run shares: the two builds of syscalls.c, the
+// fixture folder, and one compilation cache so that the wasm guest is
+// compiled once and only instantiated per run.
+type env struct {
+	native string // path of the native build
+	wasm   []byte // the wasm32-wasi build
+	dir    string // fixture folder (host path)
+	tmp    string // scratch folder for captured output
+	rc     wazero.RuntimeConfig
+}
+
+// newEnv builds the guests, creates the fixture and warms the compilation
+// cache. Everything lives in tb.TempDir(): nothing built is kept.
+func newEnv(tb testing.TB) *env {
+	tb.Helper()
+	tmp := tb.TempDir()
+	e := &env{tmp: tmp, dir: filepath.Join(tmp, "fixture")}
+	e.native, e.wasm = buildGuest(tb, tmp)
+	makeFixture(tb, e.dir)
+	cache := wazero.NewCompilationCache()
+	tb.Cleanup(func() { cache.Close(context.Background()) })
+	// The configuration of `wasibox run` (cmd/wasibox/run.go), so that the
+	// guest code runs as it would there; both WASI hosts share it.
+	e.rc = wazero.NewRuntimeConfig().WithCloseOnContextDone(true).WithCompilationCache(cache)
+	ctx := context.Background()
+	r := wazero.NewRuntimeWithConfig(ctx, e.rc)
+	defer r.Close(ctx)
+	if _, err := r.CompileModule(ctx, e.wasm); err != nil {
+		tb.Fatalf("compile syscalls.wasm: %v", err)
+	}
+	return e
+}
+
+// buildGuest compiles syscalls.c natively and for wasm32-wasi with clang
+// (toolchain set-up in shared/docs/toolchains.md). A missing toolchain
+// fails: a benchmark that silently skips measures nothing.
+func buildGuest(tb testing.TB, tmp string) (native string, wasm []byte) {
+	tb.Helper()
+	clang, err := exec.LookPath("clang")
+	if err != nil {
+		tb.Fatalf("clang not found (apt-get install -y clang lld wasi-libc libclang-rt-14-dev-wasm32): %v", err)
+	}
+	src, err := filepath.Abs(guestSource)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	// A clean sysroot of two symlinks: with --sysroot=/usr clang would
+	// also search glibc's headers and pick up what wasi-libc lacks.
+	sysroot := filepath.Join(tmp, "sysroot")
+	for _, d := range []string{"include", "lib"} {
+		if err := os.MkdirAll(filepath.Join(sysroot, d), 0o755); err != nil {
+			tb.Fatal(err)
+		}
+		if err := os.Symlink(filepath.Join("/usr", d, "wasm32-wasi"), filepath.Join(sysroot, d, "wasm32-wasi")); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	if _, err := os.Stat("/usr/lib/wasm32-wasi/libc.a"); err != nil {
+		tb.Fatalf("wasi-libc not found (apt-get install -y wasi-libc): %v", err)
+	}
+	native = filepath.Join(tmp, "syscalls")
+	wasmPath := filepath.Join(tmp, "syscalls.wasm")
+	flags := []string{"-O2", "-Wall", "-Werror"}
+	for _, args := range [][]string{
+		append(append([]string{}, flags...), "-o", native, src),
+		append(append([]string{"--target=wasm32-wasi", "--sysroot=" + sysroot}, flags...), "-o", wasmPath, src),
+	} {
+		if out, err := exec.Command(clang, args...).CombinedOutput(); err != nil {
+			tb.Fatalf("clang %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+	}
+	wasm, err = os.ReadFile(wasmPath)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return native, wasm
+}
+
+// makeFixture creates the folder layout syscalls.c expects.
+func makeFixture(tb testing.TB, dir string) {
+	tb.Helper()
+	data := make([]byte, 1<<20)
+	rand.Read(data)
+	files := map[string][]byte{
+		"data":  data,
+		"out":   nil,
+		"small": []byte("a small file that exists\n"),
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "entries"), 0o755); err != nil {
+		tb.Fatal(err)
+	}
+	for name, b := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	for i := range entries {
+		if err := os.WriteFile(filepath.Join(dir, "entries", fmt.Sprintf("f%04d", i)), nil, 0o644); err != nil {
+			tb.Fatal(err)
+		}
+	}
+}
+
+// host runs syscalls.c's loop op for n iterations and returns the guest's
+// own ns per operation. Only the guest run itself is timed: set-up and
+// tear-down run with t stopped.
+type host func(ctx context.Context, t timer, op string, n int) (float64, error)
+
+// runNative runs the native build as a child process (process start-up is
+// inside the timed run but not in the guest's own figure).
+func (e *env) runNative(ctx context.Context, t timer, op string, n int) (float64, error) {
+	var stdout, stderr bytes.Buffer
+	cmd := exec.CommandContext(ctx, e.native, op, strconv.Itoa(n), e.dir)
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	t.StopTimer()
+	defer t.StartTimer()
+	if err != nil {
+		return 0, fmt.Errorf("native %s: %v: %s", op, err, stderr.Bytes())
+	}
+	return parseNsPerOp(stdout.Bytes(), stderr.Bytes())
+}
+
+// runWasibox runs the wasm build over hostabi and unix.System, with the
+// fixture folder preopened read-write (confinement by openat2 or the walk,
+// as unix chooses).
+func (e *env) runWasibox(ctx context.Context, t timer, op string, n int) (float64, error) {
+	t.StopTimer()
+	defer t.StartTimer()
+	r := wazero.NewRuntimeWithConfig(ctx, e.rc)
+	defer r.Close(ctx)
+	guest, err := r.CompileModule(ctx, e.wasm) // a cache hit
+	if err != nil {
+		return 0, err
+	}
+	stdout, err := os.CreateTemp(e.tmp, "stdout")
+	if err != nil {
+		return 0, err
+	}
+	defer os.Remove(stdout.Name())
+	defer stdout.Close()
+	stderr, err := os.CreateTemp(e.tmp, "stderr")
+	if err != nil {
+		return 0, err
+	}
+	defer os.Remove(stderr.Name())
+	defer stderr.Close()
+	s, err := unix.New(unix.Config{
+		Args:     []string{"syscalls", op, strconv.Itoa(n), guestDir},
+		Preopens: []unix.Preopen{{HostPath: e.dir, GuestPath: guestDir}},
+		Stdin:    -1,
+		Stdout:   int(stdout.Fd()),
+		Stderr:   int(stderr.Fd()),
+	})
+	if err != nil {
+		return 0, err
+	}
+	defer s.Close(ctx)
+	if _, err := hostabi.Instantiate(ctx, r, s, guest); err != nil {
+		return 0, err
+	}
+	t.StartTimer()
+	_, err = r.InstantiateModule(ctx, guest, wazero.NewModuleConfig())
+	t.StopTimer()
+	out, _ := os.ReadFile(stdout.Name())
+	errOut, _ := os.ReadFile(stderr.Name())
+	if err := exitErr(err); err != nil {
+		return 0, fmt.Errorf("wasibox %s: %v: %s", op, err, errOut)
+	}
+	return parseNsPerOp(out, errOut)
+}
+
+// runWazero runs the wasm build under wazero's own WASI with the fixture
+// folder mounted by wazero.FSConfig, host clocks and crypto/rand (wazero's
+// defaults are deterministic fakes, which would not be a fair peer).
+func (e *env) runWazero(ctx context.Context, t timer, op string, n int) (float64, error) {
+	t.StopTimer()
+	defer t.StartTimer()
+	r := wazero.NewRuntimeWithConfig(ctx, e.rc)
+	defer r.Close(ctx)
+	guest, err := r.CompileModule(ctx, e.wasm) // a cache hit
+	if err != nil {
+		return 0, err
+	}
+	if _, err := wasi_snapshot_preview1.Instantiate(ctx, r); err != nil {
+		return 0, err
+	}
+	var stdout, stderr bytes.Buffer
+	cfg := wazero.NewModuleConfig().
+		WithArgs("syscalls", op, strconv.Itoa(n), guestDir).
+		WithFSConfig(wazero.NewFSConfig().WithDirMount(e.dir, guestDir)).
+		WithStdout(&stdout).WithStderr(&stderr).
+		WithSysNanotime().WithSysWalltime().WithSysNanosleep().
+		WithRandSource(rand.Reader)
+	t.StartTimer()
+	_, err = r.InstantiateModule(ctx, guest, cfg)
+	t.StopTimer()
+	if err := exitErr(err); err != nil {
+		return 0, fmt.Errorf("wazero %s: %v: %s", op, err, stderr.Bytes())
+	}
+	return parseNsPerOp(stdout.Bytes(), stderr.Bytes())
+}
+
+// exitErr is err unless it is a clean proc_exit(0).
+func exitErr(err error) error {
+	var exit *sys.ExitError
+	if errors.As(err, &exit) && exit.ExitCode() == 0 {
+		return nil
+	}
+	return err
+}
+
+// parseNsPerOp reads the "ns_per_op=<float>" line syscalls.c prints.
+func parseNsPerOp(stdout, stderr []byte) (float64, error) {
+	for line := range strings.Lines(string(stdout)) {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(line), "ns_per_op="); ok {
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil || f <= 0 {
+				return 0, fmt.Errorf("bad ns_per_op %q", v)
+			}
+			return f, nil
+		}
+	}
+	return 0, fmt.Errorf("no ns_per_op line in output %q (stderr %q)", stdout, stderr)
+}
