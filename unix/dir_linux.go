@@ -64,9 +64,9 @@ func (d *dirState) release() {
 //
 // Entries are encoded from cookie on as wasi.Dirent headers followed by
 // names until buf is full (the last entry may be cut short) or the
-// directory ends (fewer than len(buf) bytes are returned). An error after
-// some entries were encoded returns those entries; the next call reports
-// it.
+// directory ends (fewer than len(buf) bytes are returned). An error from
+// the host discards the entries encoded by this call: a short count would
+// mean the end of the directory.
 //
 // Errors: EBADF, ENOTCAPABLE (no fd_readdir right), ENOTDIR, and
 // getdents64(2)'s (ENOENT for a removed directory, EIO).
@@ -99,9 +99,8 @@ func (s *System) FDReadDir(ctx context.Context, fd wasi.FD, buf []byte, cookie w
 				break
 			}
 			if errno := d.fill(f.fd); errno != wasi.ESUCCESS {
-				if off > 0 {
-					break
-				}
+				// Not the entries encoded so far: a result shorter than
+				// buf would tell the guest the directory ended.
 				return 0, errno
 			}
 			continue
