@@ -31,6 +31,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"sync"
 	"sync/atomic"
 
@@ -156,6 +157,7 @@ type file struct {
 	base         wasi.Rights
 	inherit      wasi.Rights
 	preopen      string // guest path if this is a preopen, "" otherwise
+	hostPath     string // host path of a preopen (for FDGuestPath), "" otherwise
 	readOnly     bool   // descends from a read-only mount
 	hostBlocking bool   // host fd is blocking and shared (stdio): poll before reading
 	dir          *dirState
@@ -272,7 +274,15 @@ func (s *System) addPreopen(p Preopen) error {
 	if guest == "" {
 		guest = p.HostPath
 	}
-	f := &file{fd: hfd, typ: wasi.DirectoryType, base: rights, inherit: inherit, preopen: guest, readOnly: p.ReadOnly}
+	hostPath, err := filepath.Abs(p.HostPath)
+	if err != nil {
+		unix.Close(hfd)
+		return err
+	}
+	if real, err := filepath.EvalSymlinks(hostPath); err == nil {
+		hostPath = real // /proc/self/fd reports resolved paths
+	}
+	f := &file{fd: hfd, typ: wasi.DirectoryType, base: rights, inherit: inherit, preopen: guest, hostPath: hostPath, readOnly: p.ReadOnly}
 	if _, errno := s.install(f); errno != wasi.ESUCCESS {
 		unix.Close(hfd)
 		return fmt.Errorf("unix: preopen %s: %w", p.HostPath, errno)

@@ -157,3 +157,14 @@ type System interface {
 	// Close releases every resource of the System (all descriptors).
 	Close(ctx context.Context) error
 }
+
+// GuestPather is implemented by Systems that can tell which guest path a
+// descriptor finally refers to, after every symbolic link was followed
+// (package unix asks the kernel). The guard uses it to decide on the
+// resolved path rather than on the name the guest gave, so that a symlink
+// inside a mount cannot reach a path a rule denies.
+type GuestPather interface {
+	// FDGuestPath returns the clean absolute guest path of fd, or ENOENT
+	// if it lies in no preopen (e.g. it was moved out of every mount).
+	FDGuestPath(ctx context.Context, fd FD) (string, Errno)
+}
