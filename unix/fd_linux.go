@@ -76,10 +76,11 @@ func (s *System) loadIOVecs(iovs []wasi.IOVec) ([]unix.Iovec, int) {
 	return v, total
 }
 
-// releaseIOVecs drops the references to guest memory held in the scratch
-// array, so that it does not keep a closed module's memory alive.
+// releaseIOVecs drops the references to guest memory that v, as returned
+// by loadIOVecs, holds in the scratch array, so that the System does not
+// keep a closed module's memory alive.
 func (s *System) releaseIOVecs(v []unix.Iovec) {
-	clear(v[:cap(v)][:len(v)])
+	clear(v)
 }
 
 // advance drops the first n bytes from v (after a partial write).
@@ -113,6 +114,13 @@ func rw(trap1, trapv uintptr, fd int, v []unix.Iovec) (int, syscall.Errno) {
 	return int(r), 0
 }
 
+// offs2lohi splits a file offset in the two longs that preadv, pwritev,
+// preadv2 and pwritev2 take on every Linux architecture (the high half is
+// 0 on 64-bit ones).
+func offs2lohi(off int64) (lo, hi uintptr) {
+	return uintptr(off), uintptr(uint64(off) >> (unix.SizeofLong*8 - 1) >> 1)
+}
+
 // prwv does one pread/preadv (write=false) or pwrite/pwritev at offset.
 func prwv(write bool, fd int, v []unix.Iovec, offset int64) (int, syscall.Errno) {
 	var n int
@@ -136,9 +144,7 @@ func prwv(write bool, fd int, v []unix.Iovec, offset int64) (int, syscall.Errno)
 	if write {
 		trap = unix.SYS_PWRITEV
 	}
-	// preadv/pwritev take the offset split in two longs on every Linux
-	// architecture (the high half is 0 on 64-bit ones).
-	lo, hi := uintptr(offset), uintptr(uint64(offset)>>(unix.SizeofLong*8-1)>>1)
+	lo, hi := offs2lohi(offset)
 	r, _, e := unix.Syscall6(trap, uintptr(fd), uintptr(unsafe.Pointer(&v[0])), uintptr(len(v)), lo, hi, 0)
 	if e != 0 {
 		return 0, e
@@ -186,8 +192,7 @@ func rwNowait(write bool, fd int, v []unix.Iovec) (int, syscall.Errno) {
 	if write {
 		trap = unix.SYS_PWRITEV2
 	}
-	cur := int64(-1) // "use and update the file offset"
-	lo, hi := uintptr(cur), uintptr(uint64(cur)>>(unix.SizeofLong*8-1)>>1)
+	lo, hi := offs2lohi(-1) // -1: use and update the file offset
 	r, _, e := unix.Syscall6(trap, uintptr(fd), uintptr(unsafe.Pointer(&v[0])), uintptr(len(v)), lo, hi, unix.RWF_NOWAIT)
 	if e != 0 {
 		return 0, e
