@@ -19,7 +19,7 @@ import (
 // the pattern, so a write one byte too far, or any write on an error path,
 // fails the case.
 
-const memSize = 1 << 16 // all.wat has one page
+const memSize = 6 << 16 // all.wat has six pages: room for MaxPollSubscriptions
 
 // Addresses used by the cases.
 const (
@@ -298,6 +298,12 @@ func fdCases() []abiCase {
 	zeroIovs.calls = calls(call("FDWrite", wasi.FD(1), ""))
 	zeroIovs.out = []chunk{at(aOut, u32(0))}
 	add(zeroIovs)
+	maxIovs := write
+	maxIovs.name, maxIovs.params = "fd_write/max_iovecs", []uint64{1, 0x4000, MaxIOVecs, aOut}
+	maxIovs.in = []chunk{at(0x4000, zeros(MaxIOVecs*wasi.IOVecSize))} // 1024 empty iovecs at address 0
+	maxIovs.calls = calls(call("FDWrite", wasi.FD(1), ""))
+	maxIovs.out = []chunk{at(aOut, u32(0))}
+	add(maxIovs)
 
 	prestat := abiCase{name: "fd_prestat_get/ok", fn: "fd_prestat_get", params: []uint64{3, aOut},
 		fake:  func(f *fakeSystem) { f.prestat = wasi.Prestat{Type: wasi.PreopenDir, NameLen: 5} },
@@ -566,7 +572,15 @@ func pollCases() []abiCase {
 	overlap := poll
 	overlap.name, overlap.params = "poll_oneoff/overlapping_in_out", []uint64{aIn, aIn, 2, aOut + 0x100}
 	overlap.out = []chunk{at(aIn, evBytes), at(aOut+0x100, u32(1))}
-	return append(cs, lying, failed, overlap)
+	// The most subscriptions accepted: zero bytes decode as realtime clock
+	// subscriptions.
+	most := poll
+	most.name = "poll_oneoff/max_subscriptions"
+	most.params = []uint64{0x10000, 0x40000, MaxPollSubscriptions, aOut}
+	most.in = []chunk{at(0x10000, zeros(MaxPollSubscriptions*wasi.SubscriptionSize))}
+	most.calls = calls(call("PollOneOff", make([]wasi.Subscription, MaxPollSubscriptions), MaxPollSubscriptions))
+	most.out = []chunk{at(0x40000, evBytes), at(aOut, u32(1))}
+	return append(cs, lying, failed, overlap, most)
 }
 
 func procCases() []abiCase {

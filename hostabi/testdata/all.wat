@@ -49,7 +49,7 @@
   (import "wasi_snapshot_preview1" "sock_send" (func $sock_send (param i32 i32 i32 i32 i32) (result i32)))
   (import "wasi_snapshot_preview1" "sock_shutdown" (func $sock_shutdown (param i32 i32) (result i32)))
 
-  (memory (export "memory") 1)
+  (memory (export "memory") 6)
 
   (func (export "args_get") (param i32 i32) (result i32)
     (call $args_get (local.get 0) (local.get 1)))
