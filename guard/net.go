@@ -13,9 +13,9 @@ import (
 // netState is the guard's view of the guest's sockets and of the names
 // its own resolver returned (pinning, design decision 5).
 type netState struct {
-	any    bool                     // the manifest grants some network access
-	socks  map[wasi.FD]sockInfo     // sockets created through the guard
-	pinned map[netip.Addr][]string  // address -> names getaddrinfo returned it for
+	any    bool                    // the manifest grants some network access
+	socks  map[wasi.FD]sockInfo    // sockets created through the guard
+	pinned map[netip.Addr][]string // address -> names getaddrinfo returned it for
 }
 
 type sockInfo struct {
