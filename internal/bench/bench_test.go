@@ -10,59 +10,51 @@ import (
 // reports
 //
 //   - guest-ns/op: the guest's own time per operation, loop only;
-//   - ratio-to-native: guest-ns/op over the native loop's guest-ns/op,
-//     measured earlier in the same process (by the native sub-benchmark,
-//     or, when -bench filtered it out, by a native run of the same b.N
-//     just before).
+//   - ratio-to-native: guest-ns/op over that of a native run of the same
+//     b.N made just before, untimed, in the same benchmark function. Pairing
+//     each run with its own native run keeps the ratio meaningful on a
+//     shared, noisy machine, where load changes between sub-benchmarks;
+//   - cpu-ns/op and cpu-ratio: the same from CPU time (user + system) of
+//     the whole run, start-up included, which the scheduler's choices do
+//     not inflate (see result).
 //
 // Go's own ns/op also counts the guest's start-up (process or instance),
 // so guest-ns/op is the figure to compare. Summarise with benchstat:
 //
 //	go test ./internal/bench -bench . -benchmem -run '^$' -count 5 > new.txt
-//	benchstat new.txt
+//	benchstat -col /host new.txt
 func BenchmarkSyscalls(b *testing.B) {
 	e := newEnv(b)
 	for _, o := range ops {
-		b.Run(o.name, func(b *testing.B) {
-			native := 0.0 // guest-ns/op of the last native run
-			b.Run("native", func(b *testing.B) {
-				ns := measure(b, e.runNative, o.name)
-				native = ns
-				b.ReportMetric(1, "ratio-to-native")
-			})
-			for _, peer := range []struct {
+		b.Run("op="+o.name, func(b *testing.B) {
+			for _, h := range []struct {
 				name string
 				run  host
 			}{
+				{"native", e.runNative},
 				{"wasibox", e.runWasibox},
 				{"wazero", e.runWazero},
 			} {
-				b.Run(peer.name, func(b *testing.B) {
-					ns := measure(b, peer.run, o.name)
-					base := native
-					if base == 0 {
-						var err error
-						if base, err = e.runNative(b.Context(), noTimer{}, o.name, b.N); err != nil {
-							b.Fatal(err)
-						}
+				b.Run("host="+h.name, func(b *testing.B) {
+					b.ReportAllocs()
+					b.StopTimer()
+					native, err := e.runNative(b.Context(), noTimer{}, o.name, b.N)
+					if err != nil {
+						b.Fatal(err)
 					}
-					b.ReportMetric(ns/base, "ratio-to-native")
+					b.ResetTimer()
+					b.StartTimer()
+					got, err := h.run(b.Context(), b, o.name, b.N)
+					b.StopTimer()
+					if err != nil {
+						b.Fatal(err)
+					}
+					b.ReportMetric(got.guestNs, "guest-ns/op")
+					b.ReportMetric(got.guestNs/native.guestNs, "ratio-to-native")
+					b.ReportMetric(got.cpuNs, "cpu-ns/op")
+					b.ReportMetric(got.cpuNs/native.cpuNs, "cpu-ratio")
 				})
 			}
 		})
 	}
-}
-
-// measure runs the loop op for b.N iterations on run and reports the
-// guest's own ns per operation.
-func measure(b *testing.B, run host, op string) float64 {
-	b.ReportAllocs()
-	b.ResetTimer()
-	ns, err := run(b.Context(), b, op, b.N)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.StopTimer()
-	b.ReportMetric(ns, "guest-ns/op")
-	return ns
 }

@@ -11,7 +11,9 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
@@ -164,14 +166,40 @@ func makeFixture(tb testing.TB, dir string) {
 	}
 }
 
-// host runs syscalls.c's loop op for n iterations and returns the guest's
-// own ns per operation. Only the guest run itself is timed: set-up and
-// tear-down run with t stopped.
-type host func(ctx context.Context, t timer, op string, n int) (float64, error)
+// result is one run of a loop.
+type result struct {
+	// guestNs is the guest's own figure: wall time of the loop alone, per
+	// operation.
+	guestNs float64
+	// cpuNs is the CPU time (user + system) of the whole run, per
+	// operation: the child process for native (start-up included), this
+	// process during the guest's instantiation and run otherwise. Unlike
+	// guestNs it does not grow when the scheduler takes the CPU away, which
+	// on a shared machine it often does.
+	cpuNs float64
+}
+
+// host runs syscalls.c's loop op for n iterations. Only the guest run
+// itself is timed: set-up and tear-down run with t stopped.
+type host func(ctx context.Context, t timer, op string, n int) (result, error)
+
+// cpuTime is the CPU time this process has used so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// perOp divides a duration among n operations, in ns.
+func perOp(d time.Duration, n int) float64 {
+	return float64(d.Nanoseconds()) / float64(n)
+}
 
 // runNative runs the native build as a child process (process start-up is
 // inside the timed run but not in the guest's own figure).
-func (e *env) runNative(ctx context.Context, t timer, op string, n int) (float64, error) {
+func (e *env) runNative(ctx context.Context, t timer, op string, n int) (result, error) {
 	var stdout, stderr bytes.Buffer
 	cmd := exec.CommandContext(ctx, e.native, op, strconv.Itoa(n), e.dir)
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -179,32 +207,34 @@ func (e *env) runNative(ctx context.Context, t timer, op string, n int) (float64
 	t.StopTimer()
 	defer t.StartTimer()
 	if err != nil {
-		return 0, fmt.Errorf("native %s: %v: %s", op, err, stderr.Bytes())
+		return result{}, fmt.Errorf("native %s: %v: %s", op, err, stderr.Bytes())
 	}
-	return parseNsPerOp(stdout.Bytes(), stderr.Bytes())
+	ns, err := parseNsPerOp(stdout.Bytes(), stderr.Bytes())
+	cpu := cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	return result{ns, perOp(cpu, n)}, err
 }
 
 // runWasibox runs the wasm build over hostabi and unix.System, with the
 // fixture folder preopened read-write (confinement by openat2 or the walk,
 // as unix chooses).
-func (e *env) runWasibox(ctx context.Context, t timer, op string, n int) (float64, error) {
+func (e *env) runWasibox(ctx context.Context, t timer, op string, n int) (result, error) {
 	t.StopTimer()
 	defer t.StartTimer()
 	r := wazero.NewRuntimeWithConfig(ctx, e.rc)
 	defer r.Close(ctx)
 	guest, err := r.CompileModule(ctx, e.wasm) // a cache hit
 	if err != nil {
-		return 0, err
+		return result{}, err
 	}
 	stdout, err := os.CreateTemp(e.tmp, "stdout")
 	if err != nil {
-		return 0, err
+		return result{}, err
 	}
 	defer os.Remove(stdout.Name())
 	defer stdout.Close()
 	stderr, err := os.CreateTemp(e.tmp, "stderr")
 	if err != nil {
-		return 0, err
+		return result{}, err
 	}
 	defer os.Remove(stderr.Name())
 	defer stderr.Close()
@@ -216,37 +246,40 @@ func (e *env) runWasibox(ctx context.Context, t timer, op string, n int) (float6
 		Stderr:   int(stderr.Fd()),
 	})
 	if err != nil {
-		return 0, err
+		return result{}, err
 	}
 	defer s.Close(ctx)
 	if _, err := hostabi.Instantiate(ctx, r, s, guest); err != nil {
-		return 0, err
+		return result{}, err
 	}
 	t.StartTimer()
+	cpu0 := cpuTime()
 	_, err = r.InstantiateModule(ctx, guest, wazero.NewModuleConfig())
+	cpu := cpuTime() - cpu0
 	t.StopTimer()
 	out, _ := os.ReadFile(stdout.Name())
 	errOut, _ := os.ReadFile(stderr.Name())
 	if err := exitErr(err); err != nil {
-		return 0, fmt.Errorf("wasibox %s: %v: %s", op, err, errOut)
+		return result{}, fmt.Errorf("wasibox %s: %v: %s", op, err, errOut)
 	}
-	return parseNsPerOp(out, errOut)
+	ns, err := parseNsPerOp(out, errOut)
+	return result{ns, perOp(cpu, n)}, err
 }
 
 // runWazero runs the wasm build under wazero's own WASI with the fixture
 // folder mounted by wazero.FSConfig, host clocks and crypto/rand (wazero's
 // defaults are deterministic fakes, which would not be a fair peer).
-func (e *env) runWazero(ctx context.Context, t timer, op string, n int) (float64, error) {
+func (e *env) runWazero(ctx context.Context, t timer, op string, n int) (result, error) {
 	t.StopTimer()
 	defer t.StartTimer()
 	r := wazero.NewRuntimeWithConfig(ctx, e.rc)
 	defer r.Close(ctx)
 	guest, err := r.CompileModule(ctx, e.wasm) // a cache hit
 	if err != nil {
-		return 0, err
+		return result{}, err
 	}
 	if _, err := wasi_snapshot_preview1.Instantiate(ctx, r); err != nil {
-		return 0, err
+		return result{}, err
 	}
 	var stdout, stderr bytes.Buffer
 	cfg := wazero.NewModuleConfig().
@@ -256,12 +289,15 @@ func (e *env) runWazero(ctx context.Context, t timer, op string, n int) (float64
 		WithSysNanotime().WithSysWalltime().WithSysNanosleep().
 		WithRandSource(rand.Reader)
 	t.StartTimer()
+	cpu0 := cpuTime()
 	_, err = r.InstantiateModule(ctx, guest, cfg)
+	cpu := cpuTime() - cpu0
 	t.StopTimer()
 	if err := exitErr(err); err != nil {
-		return 0, fmt.Errorf("wazero %s: %v: %s", op, err, stderr.Bytes())
+		return result{}, fmt.Errorf("wazero %s: %v: %s", op, err, stderr.Bytes())
 	}
-	return parseNsPerOp(stdout.Bytes(), stderr.Bytes())
+	ns, err := parseNsPerOp(stdout.Bytes(), stderr.Bytes())
+	return result{ns, perOp(cpu, n)}, err
 }
 
 // exitErr is err unless it is a clean proc_exit(0).
