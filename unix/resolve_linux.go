@@ -307,6 +307,11 @@ func (s *System) walk(root int, path string, flags int, mode uint32, dirOnly boo
 			}
 			// A directory to go through, or a final component followed by
 			// a slash ("x/" is "x/.").
+			if last && flags&unix.O_CREAT != 0 {
+				// As open(2) (open_last_lookups): O_CREAT on "name/" is
+				// EISDIR, before name is even looked up.
+				return -1, wasi.EISDIR
+			}
 			if len(stack) >= maxWalkDepth {
 				return -1, wasi.ENAMETOOLONG
 			}
@@ -324,9 +329,6 @@ func (s *System) walk(root int, path string, flags int, mode uint32, dirOnly boo
 				}
 			}
 			if e != 0 {
-				if e == unix.ENOENT && last && flags&unix.O_CREAT != 0 {
-					return -1, wasi.EISDIR // as open("new/", O_CREAT)
-				}
 				return -1, pathErrno(e)
 			}
 			stack = append(stack, fd)
