@@ -83,11 +83,34 @@ func appendFlags(b []byte, v uint64, names []string) []byte {
 	return b
 }
 
+// appendRights names whole groups first, because inheriting rights are
+// usually DirectoryRights|FileRights and thirty names hide the line.
 func appendRights(b []byte, r Rights) []byte {
 	if r == AllRights {
 		return append(b, "all"...)
 	}
-	return appendFlags(b, uint64(r), rightNames[:])
+	rest, first := r, true
+	for _, g := range [...]struct {
+		set  Rights
+		name string
+	}{{DirectoryRights, "directory_rights"}, {FileRights, "file_rights"}} {
+		if r.Has(g.set) {
+			if !first {
+				b = append(b, '|')
+			}
+			b = append(b, g.name...)
+			rest &^= g.set
+			first = false
+		}
+	}
+	if first {
+		return appendFlags(b, uint64(r), rightNames[:])
+	}
+	if rest != 0 {
+		b = append(b, '|')
+		b = appendFlags(b, uint64(rest), rightNames[:])
+	}
+	return b
 }
 
 // appendString appends s quoted with Go syntax, cut to max bytes (at a

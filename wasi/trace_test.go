@@ -424,8 +424,21 @@ func TestAppendFlags(t *testing.T) {
 	if got := string(appendRights(nil, AllRights)); got != "all" {
 		t.Errorf("appendRights(AllRights) = %q", got)
 	}
-	if got := string(appendRights(nil, AllRights|1<<40)); !strings.HasSuffix(got, "|0x10000000000") {
-		t.Errorf("appendRights(AllRights|1<<40) = %q, want unknown bits in hex", got)
+	for _, c := range []struct {
+		r    Rights
+		want string
+	}{
+		{0, "0"},
+		{FDReadRight | FDSeekRight, "fd_read|fd_seek"},
+		{DirectoryRights, "directory_rights"},
+		{DirectoryRights | FileRights, "directory_rights|file_rights"},
+		{FileRights | SockShutdownRight, "file_rights|sock_shutdown"},
+		{FileRights &^ FDWriteRight, "fd_datasync|fd_read|fd_seek|fd_fdstat_set_flags|fd_sync|fd_tell|fd_advise|fd_allocate|fd_filestat_get|fd_filestat_set_size|fd_filestat_set_times|poll_fd_readwrite"},
+		{AllRights | 1<<40, "directory_rights|file_rights|sock_shutdown|sock_accept|0x10000000000"},
+	} {
+		if got := string(appendRights(nil, c.r)); got != c.want {
+			t.Errorf("appendRights(%#x) = %q, want %q", uint64(c.r), got, c.want)
+		}
 	}
 }
 
