@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/sys"
 	"github.com/wasibox/wasibox/hostabi"
 	"github.com/wasibox/wasibox/unix"
 )
@@ -98,7 +99,7 @@ func (e *cliEnv) run(parent context.Context, f *runFlags) int {
 		defer t.Stop()
 	}
 
-	sys, err := unix.New(unix.Config{
+	system, err := unix.New(unix.Config{
 		Args:         append([]string{filepath.Base(f.Module)}, f.Args...),
 		Environ:      f.environ(e.environ),
 		Preopens:     f.preopens(),
@@ -116,23 +117,23 @@ func (e *cliEnv) run(parent context.Context, f *runFlags) int {
 	woke := make(chan struct{})
 	stopWake := context.AfterFunc(ctx, func() {
 		defer close(woke)
-		sys.Wake()
+		system.Wake()
 	})
 	defer func() {
 		if !stopWake() {
 			<-woke
 		}
-		sys.Close(context.Background())
+		system.Close(context.Background())
 	}()
 
-	host, err := hostabi.Instantiate(ctx, r, sys, compiled)
+	host, err := hostabi.Instantiate(ctx, r, system, compiled)
 	if err != nil {
 		return e.failed("link %s: %v", f.Module, err)
 	}
 	defer host.Close(context.Background())
 
 	// wazero's own WASI is not instantiated: args, environment, stdio and
-	// files all come through hostabi and sys. The guest is named after its
+	// files all come through hostabi and system. The guest is named after its
 	// file (stack traces read "app._start"), never after the host module,
 	// whatever its name section says. Start functions are called below, so
 	// that a link error (125) is told apart from a trap (134).
@@ -182,7 +183,7 @@ func runCause(ctx context.Context, cancel context.CancelCauseFunc) error {
 }
 
 func isExit(err error) bool {
-	var ee interface{ ExitCode() uint32 }
+	var ee *sys.ExitError
 	return errors.As(err, &ee)
 }
 
