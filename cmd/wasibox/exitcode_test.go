@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"syscall"
 	"testing"
@@ -70,4 +71,33 @@ func TestRunCause(t *testing.T) {
 			t.Fatalf("runCause = %v, want errTimeout", got)
 		}
 	})
+}
+
+func TestWatchSignals(t *testing.T) {
+	ctx, cancel := context.WithCancelCause(t.Context())
+	sigs := make(chan os.Signal)
+	done := make(chan struct{})
+	exited := make(chan int, 1)
+	returned := make(chan struct{})
+	go func() {
+		watchSignals(sigs, done, cancel, func(code int) { exited <- code })
+		close(returned)
+	}()
+
+	sigs <- syscall.SIGTERM
+	<-ctx.Done()
+	if c := context.Cause(ctx); c != (signalCause{syscall.SIGTERM}) {
+		t.Fatalf("cause after first signal = %v, want SIGTERM", c)
+	}
+	select {
+	case code := <-exited:
+		t.Fatalf("exit(%d) after the first signal", code)
+	default:
+	}
+	sigs <- syscall.SIGINT
+	if code := <-exited; code != 130 {
+		t.Fatalf("second signal: exit(%d), want 130", code)
+	}
+	<-returned
+	close(done)
 }

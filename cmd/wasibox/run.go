@@ -52,22 +52,7 @@ func (e *cliEnv) run(parent context.Context, f *runFlags) int {
 	defer signal.Stop(sigs)
 	done := make(chan struct{})
 	defer close(done)
-	go func() {
-		stopping := false
-		for {
-			select {
-			case s := <-sigs:
-				if stopping {
-					e.exit(exitStatus(s))
-					return
-				}
-				stopping = true
-				cancel(signalCause{s})
-			case <-done:
-				return
-			}
-		}
-	}()
+	go watchSignals(sigs, done, cancel, e.exit)
 
 	wasm, err := os.ReadFile(f.Module)
 	if err != nil {
@@ -170,6 +155,25 @@ func (e *cliEnv) run(parent context.Context, f *runFlags) int {
 	}
 	_, err = start.Call(ctx)
 	return guestExit(err, runCause(ctx, cancel), e.stderr)
+}
+
+// watchSignals cancels the run with the first signal from sigs as cause,
+// and calls exit with 128+signo on the second, until done is closed.
+func watchSignals(sigs <-chan os.Signal, done <-chan struct{}, cancel context.CancelCauseFunc, exit func(int)) {
+	stopping := false
+	for {
+		select {
+		case s := <-sigs:
+			if stopping {
+				exit(exitStatus(s))
+				return
+			}
+			stopping = true
+			cancel(signalCause{s})
+		case <-done:
+			return
+		}
+	}
 }
 
 // runCause marks the run finished and returns why it was cancelled before
