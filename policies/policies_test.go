@@ -88,7 +88,7 @@ func TestNeverOPAPerCall(t *testing.T) {
 			"path_symlink": "constant deny", "path_readlink": "constant allow",
 			"sock_connect": "constant allow",
 		},
-		"no_dns": {"sock_getaddrinfo": "constant deny", "sock_connect": "constant allow", "path_open": "constant allow"},
+		"no_dns":                {"sock_getaddrinfo": "constant deny", "sock_connect": "constant allow", "path_open": "constant allow"},
 		"deny_private_networks": {"path_open": "constant allow", "sock_bind": "constant allow"},
 		"deny_secret_files":     {"path_unlink_file": "constant allow", "sock_connect": "constant allow"},
 	}
