@@ -88,8 +88,10 @@ type System interface {
 	// PathLink creates a hard link.
 	PathLink(ctx context.Context, oldFD FD, oldFlags LookupFlags, oldPath string, newFD FD, newPath string) Errno
 	// PathOpen opens a file or directory and returns the new descriptor.
-	// Inheriting rights of the directory attenuate the requested rights; they
-	// never cause a failure by themselves.
+	// The directory's inheriting rights attenuate the requested rights
+	// (masking, never a failure: Go's wasip1 runtime asks for every right).
+	// A request that needs to write (OCreate, OTruncate, Append, or base
+	// rights fd_write/fd_allocate) on a read-only mount fails with EROFS.
 	PathOpen(ctx context.Context, fd FD, dirFlags LookupFlags, path string, oflags OFlags, rightsBase, rightsInheriting Rights, fdFlags FDFlags) (FD, Errno)
 	// PathReadLink reads the contents of a symbolic link into buf, truncating
 	// it if buf is too short, and returns the number of bytes written.
