@@ -334,6 +334,17 @@ func (s *System) lookup(fd wasi.FD, need wasi.Rights) (*file, wasi.Errno) {
 // that it returns promptly, with EINTR or ECANCELED. It is safe to call from
 // any goroutine.
 func (s *System) Wake() {
+	// closeMu orders Wake against Close: once Close has closed the
+	// eventfd, its number may belong to another file, so a late Wake must
+	// not write to it.
+	s.closeMu.Lock()
+	defer s.closeMu.Unlock()
+	if !s.closed.Load() {
+		s.wakeLocked()
+	}
+}
+
+func (s *System) wakeLocked() {
 	var one = [8]byte{1}
 	s.rt.woken.Store(true) // before the write: see rtState.woken
 	unix.Write(s.wake, one[:])
@@ -348,7 +359,7 @@ func (s *System) Close(ctx context.Context) error {
 	}
 	// Wake first: a ppoll or waitFD already blocked on the eventfd keeps
 	// its reference and would not notice the descriptor being closed.
-	s.Wake()
+	s.wakeLocked()
 	var first error
 	for i, f := range s.files {
 		if f != nil {
