@@ -203,12 +203,7 @@ func (t *tracer) FDPrestatGet(ctx context.Context, fd FD) (Prestat, Errno) {
 	t.fd("fd", fd)
 	t.ret()
 	if errno == ESUCCESS {
-		t.key("prestat")
-		t.buf = append(t.buf, "{type="...)
-		t.buf = appendEnum(t.buf, uint64(p.Type), preopenTypeNames[:])
-		t.buf = append(t.buf, " name_len="...)
-		t.buf = appendUint(t.buf, uint64(p.NameLen))
-		t.buf = append(t.buf, '}')
+		t.prestat("prestat", &p)
 	}
 	t.end(errno)
 	return p, errno
@@ -337,8 +332,10 @@ func (t *tracer) FDWrite(ctx context.Context, fd FD, iovs []IOVec) (Size, Errno)
 // PathCreateDirectory implements System.
 func (t *tracer) PathCreateDirectory(ctx context.Context, fd FD, path string) Errno {
 	start := t.start()
-	errno := t.sys.PathCreateDirectory(ctx, fd, path)
+	dc := t.decide(ctx)
+	errno := t.sys.PathCreateDirectory(dc, fd, path)
 	t.begin("path_create_directory", start)
+	t.decided(dc)
 	t.fd("fd", fd)
 	t.str("path", path)
 	t.end(errno)
@@ -348,8 +345,10 @@ func (t *tracer) PathCreateDirectory(ctx context.Context, fd FD, path string) Er
 // PathFileStatGet implements System.
 func (t *tracer) PathFileStatGet(ctx context.Context, fd FD, flags LookupFlags, path string) (FileStat, Errno) {
 	start := t.start()
-	st, errno := t.sys.PathFileStatGet(ctx, fd, flags, path)
+	dc := t.decide(ctx)
+	st, errno := t.sys.PathFileStatGet(dc, fd, flags, path)
 	t.begin("path_filestat_get", start)
+	t.decided(dc)
 	t.fd("fd", fd)
 	t.flags("flags", uint64(flags), lookupFlagNames[:])
 	t.str("path", path)
@@ -364,8 +363,10 @@ func (t *tracer) PathFileStatGet(ctx context.Context, fd FD, flags LookupFlags, 
 // PathFileStatSetTimes implements System.
 func (t *tracer) PathFileStatSetTimes(ctx context.Context, fd FD, flags LookupFlags, path string, atim, mtim Timestamp, fstFlags FSTFlags) Errno {
 	start := t.start()
-	errno := t.sys.PathFileStatSetTimes(ctx, fd, flags, path, atim, mtim, fstFlags)
+	dc := t.decide(ctx)
+	errno := t.sys.PathFileStatSetTimes(dc, fd, flags, path, atim, mtim, fstFlags)
 	t.begin("path_filestat_set_times", start)
+	t.decided(dc)
 	t.fd("fd", fd)
 	t.flags("flags", uint64(flags), lookupFlagNames[:])
 	t.str("path", path)
@@ -379,8 +380,10 @@ func (t *tracer) PathFileStatSetTimes(ctx context.Context, fd FD, flags LookupFl
 // PathLink implements System.
 func (t *tracer) PathLink(ctx context.Context, oldFD FD, oldFlags LookupFlags, oldPath string, newFD FD, newPath string) Errno {
 	start := t.start()
-	errno := t.sys.PathLink(ctx, oldFD, oldFlags, oldPath, newFD, newPath)
+	dc := t.decide(ctx)
+	errno := t.sys.PathLink(dc, oldFD, oldFlags, oldPath, newFD, newPath)
 	t.begin("path_link", start)
+	t.decided(dc)
 	t.fd("old_fd", oldFD)
 	t.flags("old_flags", uint64(oldFlags), lookupFlagNames[:])
 	t.str("old_path", oldPath)
@@ -393,8 +396,10 @@ func (t *tracer) PathLink(ctx context.Context, oldFD FD, oldFlags LookupFlags, o
 // PathOpen implements System.
 func (t *tracer) PathOpen(ctx context.Context, fd FD, dirFlags LookupFlags, path string, oflags OFlags, rightsBase, rightsInheriting Rights, fdFlags FDFlags) (FD, Errno) {
 	start := t.start()
-	nfd, errno := t.sys.PathOpen(ctx, fd, dirFlags, path, oflags, rightsBase, rightsInheriting, fdFlags)
+	dc := t.decide(ctx)
+	nfd, errno := t.sys.PathOpen(dc, fd, dirFlags, path, oflags, rightsBase, rightsInheriting, fdFlags)
 	t.begin("path_open", start)
+	t.decided(dc)
 	t.fd("fd", fd)
 	t.flags("dirflags", uint64(dirFlags), lookupFlagNames[:])
 	t.str("path", path)
@@ -413,8 +418,10 @@ func (t *tracer) PathOpen(ctx context.Context, fd FD, dirFlags LookupFlags, path
 // PathReadLink implements System.
 func (t *tracer) PathReadLink(ctx context.Context, fd FD, path string, buf []byte) (Size, Errno) {
 	start := t.start()
-	n, errno := t.sys.PathReadLink(ctx, fd, path, buf)
+	dc := t.decide(ctx)
+	n, errno := t.sys.PathReadLink(dc, fd, path, buf)
 	t.begin("path_readlink", start)
+	t.decided(dc)
 	t.fd("fd", fd)
 	t.str("path", path)
 	t.bytes("buf", buf, 0)
@@ -430,8 +437,10 @@ func (t *tracer) PathReadLink(ctx context.Context, fd FD, path string, buf []byt
 // PathRemoveDirectory implements System.
 func (t *tracer) PathRemoveDirectory(ctx context.Context, fd FD, path string) Errno {
 	start := t.start()
-	errno := t.sys.PathRemoveDirectory(ctx, fd, path)
+	dc := t.decide(ctx)
+	errno := t.sys.PathRemoveDirectory(dc, fd, path)
 	t.begin("path_remove_directory", start)
+	t.decided(dc)
 	t.fd("fd", fd)
 	t.str("path", path)
 	t.end(errno)
@@ -441,8 +450,10 @@ func (t *tracer) PathRemoveDirectory(ctx context.Context, fd FD, path string) Er
 // PathRename implements System.
 func (t *tracer) PathRename(ctx context.Context, fd FD, oldPath string, newFD FD, newPath string) Errno {
 	start := t.start()
-	errno := t.sys.PathRename(ctx, fd, oldPath, newFD, newPath)
+	dc := t.decide(ctx)
+	errno := t.sys.PathRename(dc, fd, oldPath, newFD, newPath)
 	t.begin("path_rename", start)
+	t.decided(dc)
 	t.fd("fd", fd)
 	t.str("old_path", oldPath)
 	t.fd("new_fd", newFD)
@@ -454,8 +465,10 @@ func (t *tracer) PathRename(ctx context.Context, fd FD, oldPath string, newFD FD
 // PathSymlink implements System.
 func (t *tracer) PathSymlink(ctx context.Context, oldPath string, fd FD, newPath string) Errno {
 	start := t.start()
-	errno := t.sys.PathSymlink(ctx, oldPath, fd, newPath)
+	dc := t.decide(ctx)
+	errno := t.sys.PathSymlink(dc, oldPath, fd, newPath)
 	t.begin("path_symlink", start)
+	t.decided(dc)
 	t.str("old_path", oldPath)
 	t.fd("fd", fd)
 	t.str("new_path", newPath)
@@ -466,8 +479,10 @@ func (t *tracer) PathSymlink(ctx context.Context, oldPath string, fd FD, newPath
 // PathUnlinkFile implements System.
 func (t *tracer) PathUnlinkFile(ctx context.Context, fd FD, path string) Errno {
 	start := t.start()
-	errno := t.sys.PathUnlinkFile(ctx, fd, path)
+	dc := t.decide(ctx)
+	errno := t.sys.PathUnlinkFile(dc, fd, path)
 	t.begin("path_unlink_file", start)
+	t.decided(dc)
 	t.fd("fd", fd)
 	t.str("path", path)
 	t.end(errno)
@@ -531,8 +546,10 @@ func (t *tracer) RandomGet(ctx context.Context, buf []byte) Errno {
 // SockAccept implements System.
 func (t *tracer) SockAccept(ctx context.Context, fd FD, flags FDFlags) (FD, SockAddr, Errno) {
 	start := t.start()
-	nfd, addr, errno := t.sys.SockAccept(ctx, fd, flags)
+	dc := t.decide(ctx)
+	nfd, addr, errno := t.sys.SockAccept(dc, fd, flags)
 	t.begin("sock_accept", start)
+	t.decided(dc)
 	t.fd("fd", fd)
 	t.flags("flags", uint64(flags), fdFlagNames[:])
 	t.ret()
@@ -590,8 +607,10 @@ func (t *tracer) SockShutdown(ctx context.Context, fd FD, how SDFlags) Errno {
 // SockOpen implements System.
 func (t *tracer) SockOpen(ctx context.Context, family ProtocolFamily, socktype SocketType, protocol Protocol, rightsBase, rightsInheriting Rights) (FD, Errno) {
 	start := t.start()
-	fd, errno := t.sys.SockOpen(ctx, family, socktype, protocol, rightsBase, rightsInheriting)
+	dc := t.decide(ctx)
+	fd, errno := t.sys.SockOpen(dc, family, socktype, protocol, rightsBase, rightsInheriting)
 	t.begin("sock_open", start)
+	t.decided(dc)
 	t.name("family", uint64(family), familyNames[:])
 	t.name("type", uint64(socktype), socketTypeNames[:])
 	t.uint("protocol", uint64(protocol))
@@ -608,8 +627,10 @@ func (t *tracer) SockOpen(ctx context.Context, family ProtocolFamily, socktype S
 // SockBind implements System.
 func (t *tracer) SockBind(ctx context.Context, fd FD, addr SockAddr) Errno {
 	start := t.start()
-	errno := t.sys.SockBind(ctx, fd, addr)
+	dc := t.decide(ctx)
+	errno := t.sys.SockBind(dc, fd, addr)
 	t.begin("sock_bind", start)
+	t.decided(dc)
 	t.fd("fd", fd)
 	t.addr("addr", addr)
 	t.end(errno)
@@ -619,8 +640,10 @@ func (t *tracer) SockBind(ctx context.Context, fd FD, addr SockAddr) Errno {
 // SockConnect implements System.
 func (t *tracer) SockConnect(ctx context.Context, fd FD, addr SockAddr) Errno {
 	start := t.start()
-	errno := t.sys.SockConnect(ctx, fd, addr)
+	dc := t.decide(ctx)
+	errno := t.sys.SockConnect(dc, fd, addr)
 	t.begin("sock_connect", start)
+	t.decided(dc)
 	t.fd("fd", fd)
 	t.addr("addr", addr)
 	t.end(errno)
@@ -630,8 +653,10 @@ func (t *tracer) SockConnect(ctx context.Context, fd FD, addr SockAddr) Errno {
 // SockListen implements System.
 func (t *tracer) SockListen(ctx context.Context, fd FD, backlog int) Errno {
 	start := t.start()
-	errno := t.sys.SockListen(ctx, fd, backlog)
+	dc := t.decide(ctx)
+	errno := t.sys.SockListen(dc, fd, backlog)
 	t.begin("sock_listen", start)
+	t.decided(dc)
 	t.fd("fd", fd)
 	t.int("backlog", int64(backlog))
 	t.end(errno)
@@ -641,8 +666,10 @@ func (t *tracer) SockListen(ctx context.Context, fd FD, backlog int) Errno {
 // SockSendTo implements System.
 func (t *tracer) SockSendTo(ctx context.Context, fd FD, iovs []IOVec, flags SIFlags, addr SockAddr) (Size, Errno) {
 	start := t.start()
-	n, errno := t.sys.SockSendTo(ctx, fd, iovs, flags, addr)
+	dc := t.decide(ctx)
+	n, errno := t.sys.SockSendTo(dc, fd, iovs, flags, addr)
 	t.begin("sock_send_to", start)
+	t.decided(dc)
 	t.fd("fd", fd)
 	t.iovs("iovs", iovs, true)
 	t.flags("flags", uint64(flags), nil)
@@ -686,8 +713,7 @@ func (t *tracer) SockGetOpt(ctx context.Context, fd FD, level SockOptLevel, name
 	t.ret()
 	if errno == ESUCCESS && n >= 0 && n <= len(value) {
 		t.int("len", int64(n))
-		t.key("value")
-		t.buf = appendLE(t.buf, value[:n])
+		t.sockopt("value", value[:n])
 	}
 	t.end(errno)
 	return n, errno
@@ -701,8 +727,7 @@ func (t *tracer) SockSetOpt(ctx context.Context, fd FD, level SockOptLevel, name
 	t.fd("fd", fd)
 	t.int("level", int64(level))
 	t.int("name", int64(name))
-	t.key("value")
-	t.buf = appendLE(t.buf, value)
+	t.sockopt("value", value)
 	t.end(errno)
 	return errno
 }
@@ -738,8 +763,10 @@ func (t *tracer) SockPeerAddress(ctx context.Context, fd FD) (SockAddr, Errno) {
 // SockAddressInfo implements System.
 func (t *tracer) SockAddressInfo(ctx context.Context, node, service string, hints AddrInfo, results []AddrInfo) (int, Errno) {
 	start := t.start()
-	n, errno := t.sys.SockAddressInfo(ctx, node, service, hints, results)
+	dc := t.decide(ctx)
+	n, errno := t.sys.SockAddressInfo(dc, node, service, hints, results)
 	t.begin("sock_getaddrinfo", start)
+	t.decided(dc)
 	t.str("node", node)
 	t.str("service", service)
 	t.addrinfo("hints", &hints)
