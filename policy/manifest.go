@@ -731,3 +731,45 @@ func (p *parser) policy(n *yaml.Node) {
 	m.PolicyModules = mods
 	m.PolicyTests = tests
 }
+
+// Environ returns the guest's environment: env.set, then every host
+// variable (from host, "KEY=value" strings) that env.inherit names or
+// matches by prefix (NAME_*), or all of them for "*". A variable set
+// explicitly wins over an inherited one. The order is stable.
+func (m *Manifest) Environ(host []string) []string {
+	var out []string
+	seen := map[string]bool{}
+	keys := make([]string, 0, len(m.EnvSet))
+	for k := range m.EnvSet {
+		keys = append(keys, k)
+	}
+	sortStrings(keys)
+	for _, k := range keys {
+		out = append(out, k+"="+m.EnvSet[k])
+		seen[k] = true
+	}
+	for _, kv := range host {
+		k, _, ok := strings.Cut(kv, "=")
+		if !ok || seen[k] || strings.IndexByte(kv, 0) >= 0 {
+			continue
+		}
+		if m.Inherits(k) {
+			out = append(out, kv)
+			seen[k] = true
+		}
+	}
+	return out
+}
+
+// Inherits reports whether env.inherit copies host variable name.
+func (m *Manifest) Inherits(name string) bool {
+	for _, pat := range m.EnvInherit {
+		if pat == "*" || pat == name {
+			return true
+		}
+		if prefix, ok := strings.CutSuffix(pat, "*"); ok && strings.HasPrefix(name, prefix) {
+			return true
+		}
+	}
+	return false
+}

@@ -246,3 +246,7 @@ func MatchName(pattern, name string) bool {
 	}
 	return name == pattern
 }
+
+// CheckName validates a net.lookup name pattern (a DNS name, `*.` only as
+// the leftmost label).
+func CheckName(pattern string) error { return checkDNSPattern(pattern) }

@@ -13,8 +13,8 @@ import (
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/sys"
+	"github.com/wasibox/wasibox"
 	"github.com/wasibox/wasibox/hostabi"
-	"github.com/wasibox/wasibox/unix"
 )
 
 func runMain(ctx context.Context, e *cliEnv, args []string) int {
@@ -28,15 +28,6 @@ func runMain(ctx context.Context, e *cliEnv, args []string) int {
 // errFinished is the cancellation cause set when the guest has returned:
 // whichever of it, a signal or the timeout comes first decides the status.
 var errFinished = errors.New("finished")
-
-// newRuntimeConfig is the one runtime configuration used to compile and run
-// every module, so that compilation cache entries always match (design
-// decision 9). CloseOnContextDone makes guest code itself stop at the next
-// function call or loop back-edge once the context is done; a guest blocked
-// in a host call is woken by System.Wake instead.
-func newRuntimeConfig() wazero.RuntimeConfig {
-	return wazero.NewRuntimeConfig().WithCloseOnContextDone(true)
-}
 
 // run runs f.Module and returns wasibox's exit status.
 func (e *cliEnv) run(parent context.Context, f *runFlags) int {
@@ -54,12 +45,29 @@ func (e *cliEnv) run(parent context.Context, f *runFlags) int {
 	defer close(done)
 	go watchSignals(sigs, done, cancel, e.exit)
 
+	cwd, err := os.Getwd()
+	if err != nil {
+		return e.failed("%v", err)
+	}
+	m, err := f.manifest(e.environ, cwd)
+	if err != nil {
+		if errors.Is(err, errUsage) {
+			// A flag that conflicts with the manifest: one line, no usage.
+			fmt.Fprintf(e.stderr, "wasibox: %v\n", err)
+			return exitUsage
+		}
+		return e.failed("%v", err)
+	}
 	wasm, err := os.ReadFile(f.Module)
 	if err != nil {
 		return e.failed("%v", err)
 	}
+	sum, err := wasibox.CheckPin(m, wasm)
+	if err != nil {
+		return e.failed("%s: %v", f.Module, err)
+	}
 
-	rc := newRuntimeConfig()
+	rc := wasibox.RuntimeConfig(m)
 	if !f.NoCache {
 		if c := openCache(e.stderr); c != nil {
 			defer c.Close(context.Background())
@@ -79,19 +87,20 @@ func (e *cliEnv) run(parent context.Context, f *runFlags) int {
 
 	// The timeout covers instantiation and execution, not compilation (as
 	// in the wazero CLI): a cold cache must not eat the guest's budget.
-	if f.Timeout > 0 {
-		t := time.AfterFunc(f.Timeout, func() { cancel(errTimeout) })
+	if m.Limits.Timeout > 0 {
+		t := time.AfterFunc(m.Limits.Timeout, func() { cancel(errTimeout) })
 		defer t.Stop()
 	}
 
-	system, err := unix.New(unix.Config{
+	// Flags and manifests take one path: the manifest (from -c, or built
+	// from the flags) gives the mounts, environment, network grants and
+	// limits; the guard enforces it over the kernel-level System.
+	system, err := wasibox.NewSystem(ctx, wasibox.Options{
+		Manifest:     m,
 		Args:         append([]string{filepath.Base(f.Module)}, f.Args...),
-		Environ:      f.environ(e.environ),
-		Preopens:     f.preopens(),
-		Stdin:        0,
-		Stdout:       1,
-		Stderr:       2,
-		MaxOpenFiles: f.MaxOpenFiles,
+		HostEnv:      e.environ,
+		DenyLog:      e.stderr,
+		ModuleSHA256: sum,
 		Resolver:     f.Resolver,
 	})
 	if err != nil {

@@ -9,7 +9,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wasibox/wasibox/policy"
 	"github.com/wasibox/wasibox/unix"
+	"github.com/wasibox/wasibox/wasi"
 )
 
 // mount is one --dir grant: a host directory shown to the guest at Guest.
@@ -32,6 +34,15 @@ type runFlags struct {
 	MaxOpenFiles int           // limits.open_files; 0 = unix.DefaultMaxOpenFiles
 	NoCache      bool          // skip the on-disk compilation cache
 	Resolver     unix.Resolver // diagnostic: force a path resolver
+
+	Connect []policy.NetRule // net.connect
+	Listen  []policy.NetRule // net.listen
+	Lookup  []string         // net.lookup
+
+	Config string // -c: the reviewed manifest; flags may then only narrow it
+
+	// set records which flags were given, to refuse widening a manifest.
+	set map[string]bool
 
 	Module string   // path of the .wasm file
 	Args   []string // guest argv after argv[0], passed verbatim
@@ -60,6 +71,8 @@ output and error are inherited. Arguments after the module are passed to the
 guest verbatim (argv[0] is the module's file name).
 
 Flags:
+  -c, --config FILE        run under a reviewed manifest; flags that would widen
+                           it are refused, and its args (if set) fix argv
   --dir host[:guest][:ro]  show host directory at guest path (default: the host
                            path; "/" allowed); ":ro" removes every mutating right
                            (repeatable)
@@ -69,6 +82,13 @@ Flags:
   --timeout DURATION       stop the guest after DURATION (e.g. 30s; exit 124)
   --max-open-files N       cap the guest's descriptor table (default 1024)
   --no-cache               do not use the on-disk compilation cache
+  --connect proto://host:ports
+                           allow connecting (and sending datagrams) to host:ports,
+                           e.g. tcp://127.0.0.1:8080 or udp://[::1]:53 (repeatable)
+  --listen proto://host:ports
+                           allow binding and listening there (repeatable)
+  --lookup NAME            allow getaddrinfo for NAME ("*.example.com" ok;
+                           repeatable)
 
 Exit status: the guest's exit code (0-255; a larger one is reported and
 becomes 1), 2 bad command line, 124 timeout, 125 wasibox failed (module not
@@ -92,6 +112,11 @@ func parseRunFlags(args []string) (*runFlags, error) {
 	fs.IntVar(&f.MaxOpenFiles, "max-open-files", 0, "")
 	fs.BoolVar(&f.NoCache, "no-cache", false, "")
 	fs.Var(funcValue(f.setResolver), "resolver", "") // hidden: diagnostics and tests
+	fs.StringVar(&f.Config, "c", "", "")
+	fs.StringVar(&f.Config, "config", "", "")
+	fs.Var(funcValue(f.addRule("--connect", &f.Connect)), "connect", "")
+	fs.Var(funcValue(f.addRule("--listen", &f.Listen)), "listen", "")
+	fs.Var(funcValue(f.addLookup), "lookup", "")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil, err
@@ -109,7 +134,87 @@ func parseRunFlags(args []string) (*runFlags, error) {
 	}
 	f.Module = fs.Arg(0)
 	f.Args = fs.Args()[1:]
+	f.set = map[string]bool{}
+	fs.Visit(func(fl *flag.Flag) { f.set[fl.Name] = true })
 	return f, nil
+}
+
+func (f *runFlags) addRule(name string, dst *[]policy.NetRule) func(string) error {
+	return func(s string) error {
+		r, err := policy.ParseNetRule(s)
+		if err != nil {
+			return err
+		}
+		*dst = append(*dst, r)
+		return nil
+	}
+}
+
+func (f *runFlags) addLookup(s string) error {
+	if err := policy.CheckName(s); err != nil {
+		return err
+	}
+	f.Lookup = append(f.Lookup, strings.ToLower(strings.TrimSuffix(s, ".")))
+	return nil
+}
+
+// widening lists the flags that grant something; with -c they are refused,
+// because the manifest is the reviewed ceiling (design decision 2).
+var widening = []string{"dir", "env", "env-inherit", "connect", "listen", "lookup"}
+
+// manifest returns the manifest the run uses: the -c file, narrowed by
+// --timeout and --max-open-files, or, without -c, the one the flags build
+// (the same structure, so that everything below the CLI has one path).
+// host is the host environment, cwd the folder relative host paths start at.
+func (f *runFlags) manifest(host []string, cwd string) (*policy.Manifest, error) {
+	if f.Config != "" {
+		m, err := policy.Load(f.Config)
+		if err != nil {
+			return nil, err
+		}
+		for _, name := range widening {
+			if f.set[name] {
+				return nil, usagef("--%s would widen the reviewed manifest %s; grant it in the manifest instead", name, f.Config)
+			}
+		}
+		if m.ArgsSet && len(f.Args) > 0 {
+			return nil, usagef("the manifest %s fixes args; command-line arguments are refused", f.Config)
+		}
+		if f.Timeout > 0 && (m.Limits.Timeout == 0 || f.Timeout < m.Limits.Timeout) {
+			m.Limits.Timeout = f.Timeout
+		}
+		if f.MaxOpenFiles > 0 && (m.Limits.OpenFiles == 0 || f.MaxOpenFiles < m.Limits.OpenFiles) {
+			m.Limits.OpenFiles = f.MaxOpenFiles
+		}
+		return m, nil
+	}
+	m := &policy.Manifest{
+		File: "(command line)", Dir: cwd, Version: 1,
+		EnvSet:      map[string]string{},
+		Connect:     f.Connect,
+		Listen:      f.Listen,
+		Lookup:      f.Lookup,
+		Realtime:    policy.ClockMode{Kind: "host"},
+		Monotonic:   policy.ClockMode{Kind: "host"},
+		Random:      policy.Random{Kind: "host"},
+		Stdin:       policy.Stdio{Kind: "inherit"},
+		Stdout:      policy.Stdio{Kind: "inherit"},
+		Stderr:      policy.Stdio{Kind: "inherit"},
+		Limits:      policy.Limits{Timeout: f.Timeout, OpenFiles: f.MaxOpenFiles},
+		OnDenyErrno: wasi.EACCES,
+	}
+	for _, kv := range f.environ(host) {
+		k, v, _ := strings.Cut(kv, "=")
+		m.EnvSet[k] = v
+	}
+	for _, mt := range f.Mounts {
+		mode := policy.ReadWrite
+		if mt.ReadOnly {
+			mode = policy.ReadOnly
+		}
+		m.Mounts = append(m.Mounts, policy.Mount{Host: mt.Host, Guest: mt.Guest, Mode: mode})
+	}
+	return m, nil
 }
 
 // funcValue adapts a setter to flag.Value for repeatable flags.

@@ -3,6 +3,8 @@ package main
 import (
 	"errors"
 	"flag"
+	"os"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -131,6 +133,7 @@ func TestParseRunFlags(t *testing.T) {
 				if err != nil {
 					t.Fatalf("parseRunFlags(%q): %v", tt.args, err)
 				}
+				got.set = nil // which flags were given: checked by TestRunManifestWidening
 				if !reflect.DeepEqual(got, tt.want) {
 					t.Fatalf("parseRunFlags(%q)\n got %+v\nwant %+v", tt.args, got, tt.want)
 				}
@@ -211,6 +214,50 @@ func TestCommandLine(t *testing.T) {
 			}
 			if tt.wantStderr == "" && r.stderr != "" {
 				t.Errorf("stderr = %q, want none", r.stderr)
+			}
+		})
+	}
+}
+
+func TestRunManifestWidening(t *testing.T) {
+	dir := t.TempDir()
+	man := filepath.Join(dir, "m.yaml")
+	if err := os.WriteFile(man, []byte("version: 1\nargs: [x]\nlimits: {timeout: 10s, open_files: 64}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name    string
+		args    []string
+		wantErr string
+	}{
+		{"dir", []string{"-c", man, "--dir", "/", "a.wasm"}, "--dir would widen"},
+		{"env", []string{"-c", man, "--env", "A=1", "a.wasm"}, "--env would widen"},
+		{"env-inherit", []string{"-c", man, "--env-inherit", "HOME", "a.wasm"}, "--env-inherit would widen"},
+		{"connect", []string{"-c", man, "--connect", "tcp://127.0.0.1:80", "a.wasm"}, "--connect would widen"},
+		{"listen", []string{"--config", man, "--listen", "tcp://127.0.0.1:80", "a.wasm"}, "--listen would widen"},
+		{"lookup", []string{"-c", man, "--lookup", "example.com", "a.wasm"}, "--lookup would widen"},
+		{"args", []string{"-c", man, "a.wasm", "extra"}, "fixes args"},
+		{"narrower timeout ok", []string{"-c", man, "--timeout", "5s", "--max-open-files", "16", "a.wasm"}, ""},
+		{"wider timeout kept narrow", []string{"-c", man, "--timeout", "1h", "a.wasm"}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, err := parseRunFlags(tt.args)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m, err := f.manifest(nil, dir)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) || !errors.Is(err, errUsage) {
+					t.Fatalf("manifest() error = %v, want usage error containing %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if m.Limits.Timeout > 10*time.Second || m.Limits.OpenFiles > 64 {
+				t.Errorf("limits widened: %+v", m.Limits)
 			}
 		})
 	}

@@ -1,0 +1,276 @@
+// Package wasibox runs untrusted WebAssembly modules (WASI preview 1 and
+// the WasmEdge socket extensions) under a reviewed capability manifest.
+// It wires the layers together the way `wasibox run -c` does:
+//
+//	policy  (manifest + Rego)  ->  guard (decides)  ->  unix (the kernel)
+//	hostabi (the wazero host module) calls the guarded System.
+//
+// Embedding it takes a few lines:
+//
+//	m, err := policy.Load("manifest.yaml")
+//	...
+//	code, err := wasibox.Run(ctx, wasm, wasibox.Options{Manifest: m, Args: []string{"app"}})
+//
+// Use NewSystem directly to instantiate the host module in a wazero
+// runtime of your own.
+package wasibox
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/sys"
+	"github.com/wasibox/wasibox/guard"
+	"github.com/wasibox/wasibox/hostabi"
+	"github.com/wasibox/wasibox/policy"
+	"github.com/wasibox/wasibox/unix"
+	"github.com/wasibox/wasibox/wasi"
+)
+
+// Options configures a sandboxed System (and a Run).
+type Options struct {
+	// Manifest is the reviewed ceiling; required.
+	Manifest *policy.Manifest
+	// Args is argv, argv[0] first. When the manifest sets args, they
+	// replace Args[1:] (and extra arguments are an error).
+	Args []string
+	// HostEnv is the host environment env.inherit copies from
+	// (os.Environ() if nil).
+	HostEnv []string
+	// Stdin, Stdout, Stderr are host descriptors for the guest's stdio
+	// when the manifest says "inherit"; 0 values mean the process's own.
+	Stdin, Stdout, Stderr *os.File
+	// DenyLog receives one line per denial (os.Stderr if nil).
+	DenyLog io.Writer
+	// Audit, if set, receives every sensitive decision.
+	Audit func(guard.Record)
+	// ModuleSHA256 is the running module's hash, for policies and audit.
+	ModuleSHA256 string
+	// Resolver selects the path resolver (tests run both).
+	Resolver unix.Resolver
+	// Engine overrides the policy engine built from the manifest (nil:
+	// compile the manifest's policy.modules, if any).
+	Engine *policy.Engine
+}
+
+// System is a guarded System over the kernel, with the handles a runner
+// needs: Wake to interrupt blocked calls, Close to release everything.
+type System struct {
+	*guard.System
+	unix    *unix.System
+	closers []io.Closer
+}
+
+// ErrArgsFixed is returned when the manifest fixes argv and arguments
+// were given anyway.
+var ErrArgsFixed = errors.New("the manifest fixes args; command-line arguments are refused")
+
+// NewSystem builds the guarded System a manifest describes.
+func NewSystem(ctx context.Context, o Options) (*System, error) {
+	m := o.Manifest
+	if m == nil {
+		return nil, errors.New("wasibox: a manifest is required")
+	}
+	args := o.Args
+	if len(args) == 0 {
+		args = []string{"app"}
+	}
+	if m.ArgsSet {
+		if len(args) > 1 {
+			return nil, ErrArgsFixed
+		}
+		args = append([]string{args[0]}, m.Args...)
+	}
+	host := o.HostEnv
+	if host == nil {
+		host = os.Environ()
+	}
+	s := &System{}
+	ok := false
+	defer func() {
+		if !ok {
+			s.closeFiles()
+		}
+	}()
+	stdin, err := s.stdio(m.Stdin, o.Stdin, os.Stdin, os.O_RDONLY)
+	if err != nil {
+		return nil, err
+	}
+	stdout, err := s.stdio(m.Stdout, o.Stdout, os.Stdout, os.O_WRONLY|os.O_CREATE|os.O_TRUNC)
+	if err != nil {
+		return nil, err
+	}
+	stderr, err := s.stdio(m.Stderr, o.Stderr, os.Stderr, os.O_WRONLY|os.O_CREATE|os.O_TRUNC)
+	if err != nil {
+		return nil, err
+	}
+	var preopens []unix.Preopen
+	for _, mt := range m.Mounts {
+		preopens = append(preopens, unix.Preopen{HostPath: mt.Host, GuestPath: mt.Guest, ReadOnly: mt.Mode != policy.ReadWrite})
+	}
+	inner, err := unix.New(unix.Config{
+		Args:         args,
+		Environ:      m.Environ(host),
+		Preopens:     preopens,
+		Stdin:        stdin,
+		Stdout:       stdout,
+		Stderr:       stderr,
+		MaxOpenFiles: m.Limits.OpenFiles,
+		Resolver:     o.Resolver,
+		AllowSockets: len(m.Connect)+len(m.Listen)+len(m.Lookup) > 0,
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.unix = inner
+	s.closeFiles() // unix.New duplicated the descriptors it keeps
+	eng := o.Engine
+	if eng == nil && len(m.PolicyModules) > 0 {
+		if eng, err = policy.NewEngine(ctx, m); err != nil {
+			inner.Close(ctx)
+			return nil, err
+		}
+	}
+	log := o.DenyLog
+	if log == nil {
+		log = os.Stderr
+	}
+	g, err := guard.New(ctx, inner, guard.Config{Manifest: m, Engine: eng, ModuleSHA256: o.ModuleSHA256, Log: log, Audit: o.Audit})
+	if err != nil {
+		inner.Close(ctx)
+		return nil, err
+	}
+	s.System = g
+	ok = true
+	return s, nil
+}
+
+// stdio returns the host descriptor for one guest standard stream.
+func (s *System) stdio(mode policy.Stdio, given, def *os.File, flag int) (int, error) {
+	switch mode.Kind {
+	case "null":
+		f, err := os.OpenFile(os.DevNull, flag&^(os.O_CREATE|os.O_TRUNC), 0)
+		if err != nil {
+			return -1, err
+		}
+		s.closers = append(s.closers, f)
+		return int(f.Fd()), nil
+	case "file":
+		f, err := os.OpenFile(mode.Path, flag, 0o644)
+		if err != nil {
+			return -1, fmt.Errorf("stdio: %w", err)
+		}
+		s.closers = append(s.closers, f)
+		return int(f.Fd()), nil
+	}
+	if given != nil {
+		return int(given.Fd()), nil
+	}
+	return int(def.Fd()), nil
+}
+
+func (s *System) closeFiles() {
+	for _, c := range s.closers {
+		c.Close()
+	}
+	s.closers = nil
+}
+
+// Wake interrupts any host call the guest is blocked in (and every later
+// one): use it to cancel a run. Safe from any goroutine.
+func (s *System) Wake() { s.unix.Wake() }
+
+// Close releases every descriptor of the guest.
+func (s *System) Close(ctx context.Context) error { return s.unix.Close(ctx) }
+
+// Unix returns the kernel-level System under the guard.
+func (s *System) Unix() *unix.System { return s.unix }
+
+// RuntimeConfig returns the wazero runtime configuration for a manifest:
+// the same everywhere a module is compiled or run (design decision 9),
+// with the guest memory limit applied.
+func RuntimeConfig(m *policy.Manifest) wazero.RuntimeConfig {
+	rc := wazero.NewRuntimeConfig().WithCloseOnContextDone(true)
+	if m != nil && m.Limits.Memory > 0 {
+		pages := m.Limits.Memory / 65536
+		if pages > 65536 {
+			pages = 65536
+		}
+		rc = rc.WithMemoryLimitPages(uint32(pages))
+	}
+	return rc
+}
+
+// ErrModulePin is returned when the module's sha256 differs from the pin.
+var ErrModulePin = errors.New("module sha256 does not match the manifest's module.sha256")
+
+// CheckPin verifies wasm against the manifest's module.sha256 (if any) and
+// returns the module's hash.
+func CheckPin(m *policy.Manifest, wasm []byte) (string, error) {
+	sum := sha256.Sum256(wasm)
+	h := hex.EncodeToString(sum[:])
+	if m.ModuleSHA256 != "" && m.ModuleSHA256 != h {
+		return h, fmt.Errorf("%w: got %s, want %s", ErrModulePin, h, m.ModuleSHA256)
+	}
+	return h, nil
+}
+
+// Run compiles and runs wasm's _start under o.Manifest and returns the
+// guest's exit code. A trap or link error is returned as err. The
+// manifest's limits.timeout, if any, bounds the run (context deadline).
+func Run(ctx context.Context, wasm []byte, o Options) (uint32, error) {
+	m := o.Manifest
+	if m == nil {
+		return 0, errors.New("wasibox: a manifest is required")
+	}
+	h, err := CheckPin(m, wasm)
+	if err != nil {
+		return 0, err
+	}
+	if o.ModuleSHA256 == "" {
+		o.ModuleSHA256 = h
+	}
+	if m.Limits.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, m.Limits.Timeout)
+		defer cancel()
+	}
+	r := wazero.NewRuntimeWithConfig(ctx, RuntimeConfig(m))
+	defer r.Close(context.Background())
+	compiled, err := r.CompileModule(ctx, wasm)
+	if err != nil {
+		return 0, err
+	}
+	s, err := NewSystem(ctx, o)
+	if err != nil {
+		return 0, err
+	}
+	stop := context.AfterFunc(ctx, s.Wake)
+	defer func() {
+		stop()
+		s.Close(context.Background())
+	}()
+	if _, err := hostabi.Instantiate(ctx, r, s, compiled); err != nil {
+		return 0, err
+	}
+	_, err = r.InstantiateModule(ctx, compiled, wazero.NewModuleConfig().WithName(""))
+	var ee *sys.ExitError
+	if errors.As(err, &ee) {
+		if ctx.Err() != nil {
+			return ee.ExitCode(), ctx.Err()
+		}
+		return ee.ExitCode(), nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	return 0, nil
+}
+
+var _ wasi.System = (*System)(nil)
