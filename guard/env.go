@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/binary"
 	"math/rand/v2"
+	"sort"
+	"strings"
 
 	"github.com/wasibox/wasibox/policy"
 	"github.com/wasibox/wasibox/wasi"
@@ -19,7 +21,7 @@ type envState struct {
 	rng                 *rand.ChaCha8 // random: seed:N
 }
 
-func (e *envState) init(m *policy.Manifest) error {
+func (e *envState) init(m *policy.Manifest) {
 	e.realtime, e.monotonic = m.Realtime, m.Monotonic
 	e.resolution = uint64(m.Resolution)
 	e.random = m.Random
@@ -28,7 +30,6 @@ func (e *envState) init(m *policy.Manifest) error {
 		binary.LittleEndian.PutUint64(seed[:], m.Random.Seed)
 		e.rng = rand.NewChaCha8(seed)
 	}
-	return nil
 }
 
 func (e *envState) mode(id wasi.ClockID) policy.ClockMode {
@@ -83,4 +84,45 @@ func (g *System) RandomGet(ctx context.Context, buf []byte) wasi.Errno {
 		return wasi.ESUCCESS
 	}
 	return g.System.RandomGet(ctx, buf)
+}
+
+// Environ returns the guest environment the manifest decides, as
+// "KEY=value" strings for the inner System's configuration: the host
+// variables (from host, e.g. os.Environ()) that env.inherit names (a
+// NAME, a PREFIX* or "*"), then env.set, which wins over an inherited
+// variable of the same name, in sorted order.
+func Environ(m *policy.Manifest, host []string) []string {
+	var out []string
+	for _, kv := range host {
+		k, _, ok := strings.Cut(kv, "=")
+		if !ok || k == "" {
+			continue
+		}
+		if _, set := m.EnvSet[k]; set || !inherited(m.EnvInherit, k) {
+			continue
+		}
+		out = append(out, kv)
+	}
+	keys := make([]string, 0, len(m.EnvSet))
+	for k := range m.EnvSet {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		out = append(out, k+"="+m.EnvSet[k])
+	}
+	return out
+}
+
+func inherited(patterns []string, name string) bool {
+	for _, p := range patterns {
+		if prefix, ok := strings.CutSuffix(p, "*"); ok {
+			if strings.HasPrefix(name, prefix) {
+				return true
+			}
+		} else if p == name {
+			return true
+		}
+	}
+	return false
 }

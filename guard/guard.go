@@ -11,12 +11,23 @@
 // (design decision 3): fd_read, fd_write, fd_seek and fd_readdir never
 // consult the policy.
 //
-// Fail closed: a policy error, an undefined result, a timeout or a path
-// the guard cannot place denies the call.
+// Path decisions are taken on the name the guest gave and, when some rule
+// depends on the path, on the path the kernel really acts on after every
+// symbolic link: a link inside a mount cannot reach a file that fs.deny
+// or a Rego rule denies. Everything with a side effect (create, truncate,
+// unlink, rename, ...) is decided before it happens.
+//
+// Fail closed: a policy error, an undefined result, a timeout, or a path
+// the guard cannot place in the guest namespace denies the call.
+//
+// A System is used by one guest instance, one call at a time, like the
+// unix System it wraps.
 //
 // Usage:
 //
-//	inner, _ := unix.New(cfg)                     // mounts from the manifest
+//	m, _ := policy.Load("manifest.yaml")
+//	eng, _ := policy.NewEngine(ctx, m)               // nil without policy modules
+//	inner, _ := unix.New(cfg)                        // mounts from m.Mounts
 //	sys, err := guard.New(ctx, inner, guard.Config{Manifest: m, Engine: eng, Log: os.Stderr})
 package guard
 
@@ -25,8 +36,10 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/wasibox/wasibox/policy"
 	"github.com/wasibox/wasibox/wasi"
@@ -43,17 +56,40 @@ type Config struct {
 	// Log receives one line per denial ("wasibox: denied ..."); nil
 	// discards them.
 	Log io.Writer
-	// Audit, if set, is called for every sensitive decision.
+	// Audit, if set, is called for every sensitive decision, allowed or
+	// denied.
 	Audit func(Record)
 }
 
 // Record describes one sensitive decision, for the audit log.
 type Record struct {
 	Input  policy.Input
-	Object string // what the call named, e.g. "/data/x.txt" or "tcp://10.0.0.1:443"
+	Object string // what the call named, e.g. "/data/x.txt", "/data/l -> /data/private/k" or "tcp://10.0.0.1:443"
 	Allow  bool
 	Reason string // why it was denied; empty when allowed
-	Grant  string // the manifest grant or rule that decided
+	// Grant is, when allowed, the manifest grant that allowed the call
+	// (e.g. `net.connect "tcp://10.0.0.0/8:443"`); when denied, what would
+	// allow it: the grant to add, or the fs.deny pattern or policy that
+	// refused it.
+	Grant string
+}
+
+// PathResolver is what the guard needs from the System it wraps to decide
+// on the path a call really acts on rather than on the name the guest
+// gave. Package unix implements it. It is declared here, by its only user,
+// rather than next to wasi.GuestPather; see RATIONALE.md ("Guard").
+type PathResolver interface {
+	// PathGuestPath returns the clean absolute guest path that path,
+	// relative to directory fd, names once every symbolic link in its
+	// directory part and, with SymlinkFollow in flags, a final one has
+	// been followed, confined as the path calls are. The final component
+	// need not exist. It has no side effect.
+	PathGuestPath(ctx context.Context, fd wasi.FD, flags wasi.LookupFlags, path string) (string, wasi.Errno)
+	// PathOpenNoSymlinks is PathOpen without SymlinkFollow that fails
+	// with ELOOP, before creating or truncating anything, when resolving
+	// path meets any symbolic link; on success the file opened is the
+	// one the lexical path names. ENOSYS means the System cannot tell.
+	PathOpenNoSymlinks(ctx context.Context, fd wasi.FD, path string, oflags wasi.OFlags, rightsBase, rightsInheriting wasi.Rights, fdFlags wasi.FDFlags) (wasi.FD, wasi.Errno)
 }
 
 // System implements wasi.System with policy enforcement over an inner System.
@@ -66,26 +102,43 @@ type System struct {
 	log    io.Writer
 	audit  func(Record)
 	errno  wasi.Errno
-	pather wasi.GuestPather // nil if the inner System cannot report resolved paths
 
-	// checkResolved is set when some rule could depend on the path
-	// (fs.deny globs or non-constant Rego path rules): then decisions are
-	// also taken on the path after symlinks, not only on the name.
-	checkResolved bool
+	res    PathResolver     // nil if the inner System cannot resolve paths
+	pather wasi.GuestPather // nil if the inner System cannot place descriptors
 
-	logMu sync.Mutex
+	// pathRules is set when some path decision depends on the path
+	// (fs.deny globs, or a path operation whose policy is not constant):
+	// then every path call is decided on the name and on the resolved
+	// path, and directory descriptors carry their resolved guest paths.
+	// Without it each path operation is allowed or denied whatever the
+	// path (a constant policy), and nothing is resolved.
+	pathRules bool
+	// noFastOpen makes path_open always resolve the slow way (tests and
+	// benchmarks of the fallback).
+	noFastOpen bool
 
-	// dirs maps open directory descriptors to their guest paths, so that a
-	// path relative to one can be placed in the guest namespace.
-	dirs map[wasi.FD]string
+	logMu sync.Mutex // Log may be shared with other writers
+
+	// dirs maps open directory descriptors to their guest paths, so that
+	// a path relative to one can be placed in the guest namespace.
+	// Invariant (with pathRules): the path is where the kernel has the
+	// directory, symlinks resolved; renames refresh it.
+	dirs map[wasi.FD]dirEntry
 	net  netState
 	env  envState
+}
+
+type dirEntry struct {
+	path    string
+	preopen bool // a mount root: it cannot be renamed by the guest
 }
 
 var _ wasi.System = (*System)(nil)
 
 // New wraps inner. It reads the preopens of inner to learn the guest path
-// of each mount descriptor.
+// of each mount descriptor. When fs.deny or a path rule needs resolved
+// paths, inner must implement PathResolver and wasi.GuestPather (package
+// unix does); otherwise New fails rather than decide on names alone.
 func New(ctx context.Context, inner wasi.System, cfg Config) (*System, error) {
 	if cfg.Manifest == nil {
 		return nil, fmt.Errorf("guard: a manifest is required")
@@ -98,21 +151,25 @@ func New(ctx context.Context, inner wasi.System, cfg Config) (*System, error) {
 		log:    cfg.Log,
 		audit:  cfg.Audit,
 		errno:  cfg.Manifest.OnDenyErrno,
-		dirs:   map[wasi.FD]string{},
+		dirs:   map[wasi.FD]dirEntry{},
 	}
 	if g.errno == wasi.ESUCCESS {
 		g.errno = wasi.EACCES
 	}
+	g.res, _ = inner.(PathResolver)
 	g.pather, _ = inner.(wasi.GuestPather)
-	g.checkResolved = len(g.m.Deny) > 0
+	g.pathRules = len(g.m.Deny) > 0
 	if g.engine != nil {
 		for _, op := range policy.Ops {
 			if policy.IsPathOp(op) {
-				if d, ok := g.engine.Constant(op); !ok || !d.Allow {
-					g.checkResolved = true
+				if _, ok := g.engine.Constant(op); !ok {
+					g.pathRules = true
 				}
 			}
 		}
+	}
+	if g.pathRules && (g.res == nil || g.pather == nil) {
+		return nil, fmt.Errorf("guard: fs.deny and path rules need an inner System that resolves paths (guard.PathResolver and wasi.GuestPather, as package unix); %T does not", inner)
 	}
 	// Preopens are numbered from 3 without gaps (that is how wasi-libc
 	// and Go discover them); stop at the first EBADF.
@@ -128,12 +185,10 @@ func New(ctx context.Context, inner wasi.System, cfg Config) (*System, error) {
 		if errno != wasi.ESUCCESS {
 			return nil, fmt.Errorf("guard: preopen %d: %w", fd, errno)
 		}
-		g.dirs[fd] = cleanGuest(name)
+		g.dirs[fd] = dirEntry{path: cleanGuest(name), preopen: true}
 	}
 	g.net.init(g.m)
-	if err := g.env.init(g.m); err != nil {
-		return nil, err
-	}
+	g.env.init(g.m)
 	return g, nil
 }
 
@@ -142,12 +197,23 @@ func cleanGuest(p string) string {
 }
 
 // deny reports a denial: one line on the log, an audit record, and the
-// manifest's errno for the guest.
+// manifest's errno for the guest. grant is what would allow the call.
 func (g *System) deny(in *policy.Input, object, reason, grant string) wasi.Errno {
 	if g.log != nil {
-		line := "wasibox: denied " + in.Op + " " + object + " (" + reason + ")\n"
+		var b strings.Builder
+		b.WriteString("wasibox: denied ")
+		b.WriteString(in.Op)
+		b.WriteByte(' ')
+		b.WriteString(printable(object))
+		b.WriteString(" (")
+		b.WriteString(printable(reason))
+		if grant != "" {
+			b.WriteString("; ")
+			b.WriteString(printable(grant))
+		}
+		b.WriteString(")\n")
 		g.logMu.Lock()
-		io.WriteString(g.log, line)
+		io.WriteString(g.log, b.String())
 		g.logMu.Unlock()
 	}
 	if g.audit != nil {
@@ -156,71 +222,24 @@ func (g *System) deny(in *policy.Input, object, reason, grant string) wasi.Errno
 	return g.errno
 }
 
+// allowed records an allowed decision in the audit log.
 func (g *System) allowed(in *policy.Input, object, grant string) {
 	if g.audit != nil {
 		g.audit(Record{Input: *in, Object: object, Allow: true, Grant: grant})
 	}
 }
 
-// decidePath checks one guest path against fs.deny and the policy.
-// It returns ESUCCESS or the denial errno (already logged).
-func (g *System) decidePath(ctx context.Context, in *policy.Input, object string) wasi.Errno {
-	for i := range g.m.Deny {
-		gl := &g.m.Deny[i]
-		if gl.Match(in.Path) || (in.NewPath != "" && gl.Match(in.NewPath)) {
-			return g.deny(in, object, fmt.Sprintf("fs.deny %q at %s:%d", gl.Raw, g.m.File, gl.Pos.Line), "fs.deny")
+// printable keeps a denial on one line whatever the guest named: a string
+// with a character that is not printable (newlines, terminal escapes) or
+// with invalid UTF-8 is quoted.
+func printable(s string) string {
+	if !utf8.ValidString(s) {
+		return strconv.Quote(s)
+	}
+	for _, r := range s {
+		if !strconv.IsPrint(r) { // control characters, U+2028, U+0085, ...
+			return strconv.Quote(s)
 		}
 	}
-	if g.engine != nil {
-		d := g.engine.Decide(ctx, in)
-		if !d.Allow {
-			return g.deny(in, object, "policy: "+d.Reason, "policy")
-		}
-	}
-	g.allowed(in, object, "fs.mounts")
-	return wasi.ESUCCESS
-}
-
-// mountOf returns the mount a clean guest path lies in (longest prefix).
-func (g *System) mountOf(p string) *policy.Mount {
-	var best *policy.Mount
-	for i := range g.m.Mounts {
-		mt := &g.m.Mounts[i]
-		if under(p, mt.Guest) && (best == nil || len(mt.Guest) > len(best.Guest)) {
-			best = mt
-		}
-	}
-	return best
-}
-
-func under(p, dir string) bool {
-	if dir == "/" {
-		return true
-	}
-	return p == dir || strings.HasPrefix(p, dir) && len(p) > len(dir) && p[len(dir)] == '/'
-}
-
-// place joins a path given relative to fd into the guest namespace. ok is
-// false when the guard does not know fd or the path is absolute or leaves
-// fd lexically: the inner System then refuses the call itself (EBADF,
-// ENOTCAPABLE), and the guard lets it say so.
-func (g *System) place(fd wasi.FD, rel string) (string, bool) {
-	base, ok := g.dirs[fd]
-	if !ok || strings.HasPrefix(rel, "/") || rel == "" {
-		return "", false
-	}
-	p := path.Join(base, rel)
-	if !under(p, base) {
-		return "", false
-	}
-	return p, true
-}
-
-func (g *System) pathInput(op, p string, follow bool) policy.Input {
-	in := policy.Input{Op: op, Path: p, Follow: follow, Module: g.module, Mode: "ro"}
-	if mt := g.mountOf(p); mt != nil {
-		in.Mount = mt.Guest
-		in.Mode = string(mt.Mode)
-	}
-	return in
+	return s
 }

@@ -2,9 +2,9 @@ package guard
 
 import (
 	"context"
-	"fmt"
 	"net/netip"
 	"strconv"
+	"strings"
 
 	"github.com/wasibox/wasibox/policy"
 	"github.com/wasibox/wasibox/wasi"
@@ -13,9 +13,9 @@ import (
 // netState is the guard's view of the guest's sockets and of the names
 // its own resolver returned (pinning, design decision 5).
 type netState struct {
-	any    bool                    // the manifest grants some network access
-	socks  map[wasi.FD]sockInfo    // sockets created through the guard
-	pinned map[netip.Addr][]string // address -> names getaddrinfo returned it for
+	tcp, udp bool                    // some net.connect or net.listen grant names the protocol
+	socks    map[wasi.FD]sockInfo    // sockets created through the guard
+	pinned   map[netip.Addr][]string // address -> names getaddrinfo returned it for
 }
 
 type sockInfo struct {
@@ -24,14 +24,32 @@ type sockInfo struct {
 }
 
 // maxPinned bounds the pin table: a guest resolving names in a loop must
-// not grow host memory without bound. Past it, the oldest half is dropped
-// (connections to names resolved long ago are then denied, fail closed).
-const maxPinned = 4096
+// not grow host memory without bound. Past it, an arbitrary half of the
+// addresses is dropped (connections by name to those addresses are then
+// denied until the name is resolved again: fail closed). maxNamesPerAddr
+// bounds the names kept for one address; the oldest is dropped.
+const (
+	maxPinned       = 4096
+	maxNamesPerAddr = 16
+)
 
 func (n *netState) init(m *policy.Manifest) {
-	n.any = len(m.Connect)+len(m.Listen)+len(m.Lookup) > 0
+	for _, rules := range [][]policy.NetRule{m.Connect, m.Listen} {
+		for _, r := range rules {
+			n.tcp = n.tcp || r.Proto == "tcp"
+			n.udp = n.udp || r.Proto == "udp"
+		}
+	}
 	n.socks = map[wasi.FD]sockInfo{}
 	n.pinned = map[netip.Addr][]string{}
+}
+
+// sockets reports whether the guest may create sockets of proto.
+func (n *netState) sockets(proto string) bool {
+	if proto == "udp" {
+		return n.udp
+	}
+	return n.tcp
 }
 
 func (n *netState) forget(fd wasi.FD) { delete(n.socks, fd) }
@@ -61,7 +79,11 @@ func (n *netState) pin(name string, a netip.Addr) {
 			}
 		}
 	}
-	n.pinned[a] = append(n.pinned[a], name)
+	names := n.pinned[a]
+	if len(names) >= maxNamesPerAddr {
+		names = append(names[:0:0], names[1:]...)
+	}
+	n.pinned[a] = append(names, name)
 }
 
 // normalize unmaps IPv4-mapped IPv6 and drops zones.
@@ -122,17 +144,32 @@ func (g *System) matchRules(rules []policy.NetRule, proto string, addr netip.Add
 	return nil, ""
 }
 
-func (g *System) decideAddr(ctx context.Context, op string, rules []policy.NetRule, section string, fd wasi.FD, addr wasi.SockAddr, reach bool) wasi.Errno {
-	si, known := g.net.socks[fd]
-	in := policy.Input{Op: op, Module: g.module, Family: familyName(addr.Family)}
-	if !known {
-		// Not a socket the guard created (e.g. a socket passed as stdio):
-		// let the inner System answer for it, but only on a valid address.
-		si = sockInfo{proto: "tcp", family: addr.Family}
+// sockOf returns what the guard knows of socket fd. A socket it did not
+// create (one passed in as stdio) is described from its file type.
+func (g *System) sockOf(ctx context.Context, fd wasi.FD) sockInfo {
+	if si, ok := g.net.socks[fd]; ok {
+		return si
 	}
-	in.Proto = si.proto
-	if addr.Family == wasi.UnixFamily {
-		return g.deny(&in, "unix:"+addr.Path, "unix-domain sockets are not granted", "net")
+	si := sockInfo{proto: "tcp"}
+	if st, errno := g.System.FDStatGet(ctx, fd); errno == wasi.ESUCCESS && st.FileType == wasi.SocketDGramType {
+		si.proto = "udp"
+	}
+	return si
+}
+
+// decideAddr decides a call that names addr on socket fd against rules
+// (net.connect or net.listen, named by section) and the policy. With
+// reach, the address is the one a connection really reaches (the
+// unspecified addresses reach the loopback).
+func (g *System) decideAddr(ctx context.Context, op string, rules []policy.NetRule, section string, fd wasi.FD, addr wasi.SockAddr, reach bool) wasi.Errno {
+	si := g.sockOf(ctx, fd)
+	in := policy.Input{Op: op, Module: g.module, Family: familyName(addr.Family), Proto: si.proto}
+	switch addr.Family {
+	case wasi.UnixFamily:
+		return g.deny(&in, "unix:"+addr.Path, "unix-domain sockets are never granted", "")
+	case wasi.InetFamily, wasi.Inet6Family:
+	default:
+		return wasi.ESUCCESS // no address: the inner System refuses it (EAFNOSUPPORT, EINVAL)
 	}
 	a := normalize(addr.Addr.Addr())
 	if reach {
@@ -144,14 +181,16 @@ func (g *System) decideAddr(ctx context.Context, op string, rules []policy.NetRu
 	r, name := g.matchRules(rules, si.proto, a, port)
 	in.Name = name
 	if r == nil {
-		return g.deny(&in, object, "no "+section+" grant matches", section)
+		return g.deny(&in, object, "no "+section+" grant matches", "grant: "+section+" "+strconv.Quote(object))
 	}
 	if g.engine != nil {
 		if d := g.engine.Decide(ctx, &in); !d.Allow {
-			return g.deny(&in, object, "policy: "+d.Reason, "policy")
+			return g.deny(&in, object, "policy: "+d.Reason, "")
 		}
 	}
-	g.allowed(&in, object, fmt.Sprintf("%s %s", section, r.Raw))
+	if g.audit != nil {
+		g.allowed(&in, object, section+" "+strconv.Quote(r.Raw))
+	}
 	return wasi.ESUCCESS
 }
 
@@ -165,19 +204,20 @@ func (g *System) SockOpen(ctx context.Context, family wasi.ProtocolFamily, typ w
 	in := policy.Input{Op: "sock_open", Proto: p, Family: familyName(family), Module: g.module}
 	object := p + "/" + familyName(family)
 	if family == wasi.UnixFamily {
-		return -1, g.deny(&in, object, "unix-domain sockets are not granted", "net")
+		return -1, g.deny(&in, object, "unix-domain sockets are never granted", "")
 	}
-	if !g.net.any || len(g.m.Connect)+len(g.m.Listen) == 0 {
-		return -1, g.deny(&in, object, "no net.connect or net.listen grant", "net")
+	if !g.net.sockets(p) {
+		return -1, g.deny(&in, object, "no net.connect or net.listen grant for "+p, "grant: net.connect or net.listen \""+p+"://...\"")
 	}
 	if g.engine != nil {
 		if d := g.engine.Decide(ctx, &in); !d.Allow {
-			return -1, g.deny(&in, object, "policy: "+d.Reason, "policy")
+			return -1, g.deny(&in, object, "policy: "+d.Reason, "")
 		}
 	}
 	fd, errno := g.System.SockOpen(ctx, family, typ, proto, base, inherit)
 	if errno == wasi.ESUCCESS {
 		g.net.socks[fd] = sockInfo{proto: p, family: family}
+		g.allowed(&in, object, "net")
 	}
 	return fd, errno
 }
@@ -221,72 +261,80 @@ func (g *System) SockSendTo(ctx context.Context, fd wasi.FD, iovs []wasi.IOVec, 
 	return g.System.SockSendTo(ctx, fd, iovs, flags, addr)
 }
 
-// SockAccept implements wasi.System. The listener was granted at bind;
-// Rego may still refuse peers (input.addr is the peer), in which case the
-// connection is closed and the guest sees the denial errno.
+// SockAccept implements wasi.System. The listener was granted at bind and
+// listen; the policy may still refuse peers (input.addr is the peer), in
+// which case the connection is closed and the guest sees the denial errno.
 func (g *System) SockAccept(ctx context.Context, fd wasi.FD, flags wasi.FDFlags) (wasi.FD, wasi.SockAddr, wasi.Errno) {
 	nfd, peer, errno := g.System.SockAccept(ctx, fd, flags)
 	if errno != wasi.ESUCCESS {
 		return nfd, peer, errno
 	}
-	si := g.net.socks[fd]
+	si := g.sockOf(ctx, fd)
 	g.net.socks[nfd] = si
 	if g.engine != nil {
 		a := normalize(peer.Addr.Addr())
 		in := policy.Input{Op: "sock_accept", Proto: si.proto, Family: familyName(peer.Family),
 			Addr: a.String(), Port: int(peer.Addr.Port()), Module: g.module}
+		object := addrObject(si.proto, netip.AddrPortFrom(a, peer.Addr.Port()))
 		if d := g.engine.Decide(ctx, &in); !d.Allow {
 			g.System.FDClose(ctx, nfd)
 			delete(g.net.socks, nfd)
-			return -1, wasi.SockAddr{}, g.deny(&in, addrObject(si.proto, peer.Addr), "policy: "+d.Reason, "policy")
+			return -1, wasi.SockAddr{}, g.deny(&in, object, "policy: "+d.Reason, "")
 		}
+		g.allowed(&in, object, "net.listen")
 	}
 	return nfd, peer, wasi.ESUCCESS
 }
 
-// SockSetOpt implements wasi.System (the inner System allow-lists the
-// options; Rego may narrow).
+// SockSetOpt implements wasi.System. The inner System allow-lists the
+// options; the policy may narrow (input.name is "level/option", numbered
+// as in the WasmEdge ABI).
 func (g *System) SockSetOpt(ctx context.Context, fd wasi.FD, level wasi.SockOptLevel, name wasi.SockOption, value []byte) wasi.Errno {
 	if g.engine != nil {
-		in := policy.Input{Op: "sock_setsockopt", Proto: g.net.socks[fd].proto, Module: g.module,
+		in := policy.Input{Op: "sock_setsockopt", Proto: g.sockOf(ctx, fd).proto, Module: g.module,
 			Name: strconv.Itoa(int(level)) + "/" + strconv.Itoa(int(name))}
 		if d := g.engine.Decide(ctx, &in); !d.Allow {
-			return g.deny(&in, "option "+in.Name, "policy: "+d.Reason, "policy")
+			return g.deny(&in, "option "+in.Name, "policy: "+d.Reason, "")
 		}
 	}
 	return g.System.SockSetOpt(ctx, fd, level, name, value)
 }
 
 // SockAddressInfo implements wasi.System: only names matching net.lookup
-// may be resolved (numeric hosts need no lookup); every address returned
-// is pinned to the name, so a net.connect grant by name allows exactly
-// the addresses wasibox's resolver gave the guest.
+// may be resolved (numeric hosts and an empty node need no lookup); every
+// address returned is pinned to the name, so a net.connect grant by name
+// allows exactly the addresses wasibox's resolver gave the guest.
 func (g *System) SockAddressInfo(ctx context.Context, node, service string, hints wasi.AddrInfo, results []wasi.AddrInfo) (int, wasi.Errno) {
 	in := policy.Input{Op: "sock_getaddrinfo", Name: node, Module: g.module}
-	if _, err := netip.ParseAddr(node); err != nil && node != "" {
-		ok := false
+	_, numeric := netip.ParseAddr(node)
+	lookup := node != "" && numeric != nil
+	if lookup {
+		grant := ""
 		for _, pat := range g.m.Lookup {
 			if policy.MatchName(pat, node) {
-				ok = true
+				grant = pat
 				break
 			}
 		}
-		if !ok {
-			return 0, g.deny(&in, node, "no net.lookup grant matches", "net.lookup")
+		if grant == "" {
+			return 0, g.deny(&in, node, "no net.lookup grant matches", "grant: net.lookup "+strconv.Quote(strings.ToLower(node)))
 		}
 	}
 	if g.engine != nil {
 		if d := g.engine.Decide(ctx, &in); !d.Allow {
-			return 0, g.deny(&in, node, "policy: "+d.Reason, "policy")
+			return 0, g.deny(&in, node, "policy: "+d.Reason, "")
 		}
 	}
 	n, errno := g.System.SockAddressInfo(ctx, node, service, hints, results)
-	if _, err := netip.ParseAddr(node); err != nil && node != "" {
+	if lookup && errno == wasi.ESUCCESS {
 		for i := 0; i < n && i < len(results); i++ {
-			if results[i].Addr.Family == wasi.InetFamily || results[i].Addr.Family == wasi.Inet6Family {
+			if f := results[i].Addr.Family; f == wasi.InetFamily || f == wasi.Inet6Family {
 				g.net.pin(node, results[i].Addr.Addr.Addr())
 			}
 		}
+	}
+	if g.audit != nil && errno == wasi.ESUCCESS {
+		g.allowed(&in, node, "net.lookup")
 	}
 	return n, errno
 }
