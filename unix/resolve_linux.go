@@ -69,6 +69,11 @@ type pathScratch struct {
 	st    unix.Stat_t
 	ts    [2]unix.Timespec
 	stack []int // the walk's open directories
+
+	// noSymlinks is set for one PathOpenNoSymlinks call
+	// (nosymlinks_linux.go): openat2 then also refuses every symbolic
+	// link, and the walk, which cannot, is not used (ENOSYS).
+	noSymlinks bool
 }
 
 // cstr copies p (at most maxPathLen bytes, checked by the caller) into buf
@@ -135,6 +140,9 @@ func (s *System) openBeneath(dirfd int, path string, flags int, mode uint32) (in
 			return fd, errno
 		}
 	}
+	if s.path.noSymlinks {
+		return -1, wasi.ENOSYS
+	}
 	return s.walk(dirfd, path, flags, mode, false)
 }
 
@@ -165,6 +173,9 @@ func closeDir(root, fd int) {
 // reporting EAGAIN and the walk should answer.
 func (s *System) openat2(dirfd int, path string, flags int, mode uint32) (fd int, errno wasi.Errno, done bool) {
 	s.path.how = unix.OpenHow{Flags: uint64(flags), Mode: uint64(mode), Resolve: resolveBeneath}
+	if s.path.noSymlinks {
+		s.path.how.Resolve |= unix.RESOLVE_NO_SYMLINKS
+	}
 	p := cstr(&s.path.a, path)
 	for range openat2Retries {
 		fd, e := sysOpenat2(dirfd, p, &s.path.how)
