@@ -311,8 +311,9 @@ func (s *System) read(f *file, v []unix.Iovec) (int, wasi.Errno) {
 // gets what fitted, or EAGAIN. A short write followed by an error returns
 // the count written and no error; the next call reports the error.
 //
-// Errors: EBADF, ENOTCAPABLE (no fd_write right), EAGAIN, ECANCELED, and
-// the host write(2) errors (EPIPE, ENOSPC, EFBIG, EDQUOT...).
+// Errors: EBADF, ENOTCAPABLE (no fd_write right), EAGAIN, ECANCELED,
+// EFBIG past Config.StdoutLimit/StderrLimit, EDQUOT past
+// Config.WriteQuota, and the host write(2) errors (EPIPE, ENOSPC...).
 func (s *System) FDWrite(ctx context.Context, fd wasi.FD, iovs []wasi.IOVec) (wasi.Size, wasi.Errno) {
 	f, errno := s.lookup(fd, wasi.FDWriteRight)
 	if errno != wasi.ESUCCESS {
@@ -322,7 +323,13 @@ func (s *System) FDWrite(ctx context.Context, fd wasi.FD, iovs []wasi.IOVec) (wa
 	if total == 0 {
 		return 0, wasi.ESUCCESS
 	}
-	n, errno := s.write(f, v, total)
+	w, wtotal, b, errno := s.charge(f, v, total) // byte limits (limits_linux.go)
+	if errno != wasi.ESUCCESS {
+		s.releaseIOVecs(v)
+		return 0, errno
+	}
+	n, errno := s.write(f, w, wtotal)
+	b.refund(int64(wtotal - n))
 	s.releaseIOVecs(v)
 	return wasi.Size(n), errno
 }
@@ -432,14 +439,24 @@ func (s *System) prw(f *file, iovs []wasi.IOVec, offset wasi.FileSize, write boo
 	if total == 0 {
 		return 0, wasi.ESUCCESS
 	}
+	w := v
+	var b *budget
+	if write {
+		var errno wasi.Errno
+		if w, total, b, errno = s.charge(f, v, total); errno != wasi.ESUCCESS { // byte limits (limits_linux.go)
+			s.releaseIOVecs(v)
+			return 0, errno
+		}
+	}
 	var n int
 	var e syscall.Errno
 	for {
-		n, e = prwv(write, f.fd, v, int64(offset))
+		n, e = prwv(write, f.fd, w, int64(offset))
 		if e != unix.EINTR {
 			break
 		}
 	}
+	b.refund(int64(total - n))
 	s.releaseIOVecs(v)
 	return wasi.Size(n), errnoOf(e)
 }
@@ -650,7 +667,15 @@ func (s *System) FDFileStatSetSize(ctx context.Context, fd wasi.FD, size wasi.Fi
 	if size > math.MaxInt64 {
 		return wasi.EINVAL
 	}
-	return wasi.ErrnoOf(unix.Ftruncate(f.fd, int64(size)))
+	b, grown, errno := s.chargeGrowth(f, int64(size)) // byte limits (limits_linux.go)
+	if errno != wasi.ESUCCESS {
+		return errno
+	}
+	err := unix.Ftruncate(f.fd, int64(size))
+	if err != nil {
+		b.refund(grown)
+	}
+	return wasi.ErrnoOf(err)
 }
 
 // FDFileStatSetTimes implements wasi.System. Timestamps not selected by
@@ -747,7 +772,15 @@ func (s *System) FDAllocate(ctx context.Context, fd wasi.FD, offset, length wasi
 	if offset+length > math.MaxInt64 {
 		return wasi.EFBIG
 	}
-	return wasi.ErrnoOf(unix.Fallocate(f.fd, 0, int64(offset), int64(length)))
+	b, grown, errno := s.chargeGrowth(f, int64(offset+length)) // byte limits (limits_linux.go)
+	if errno != wasi.ESUCCESS {
+		return errno
+	}
+	err := unix.Fallocate(f.fd, 0, int64(offset), int64(length))
+	if err != nil {
+		b.refund(grown)
+	}
+	return wasi.ErrnoOf(err)
 }
 
 // FDDataSync implements wasi.System.

@@ -469,10 +469,23 @@ func (s *System) SockSendTo(ctx context.Context, fd wasi.FD, iovs []wasi.IOVec, 
 }
 
 func (s *System) send(f *file, iovs []wasi.IOVec, to *sockaddr) (wasi.Size, wasi.Errno) {
-	nonBlock := f.flags.Has(wasi.NonBlock)
-	stream := f.typ == wasi.SocketStreamType
 	iov, want := s.loadIOVecs(iovs)
 	defer s.releaseIOVecs(iov)
+	// A socket passed in as stdout or stderr is under their byte limit
+	// (limits_linux.go).
+	iov, want, b, errno := s.charge(f, iov, want)
+	if errno != wasi.ESUCCESS {
+		return 0, errno
+	}
+	n, errno := s.sendv(f, iov, want, to)
+	b.refund(int64(want) - int64(n))
+	return n, errno
+}
+
+// sendv sends iov (want bytes) on f, as send describes.
+func (s *System) sendv(f *file, iov []unix.Iovec, want int, to *sockaddr) (wasi.Size, wasi.Errno) {
+	nonBlock := f.flags.Has(wasi.NonBlock)
+	stream := f.typ == wasi.SocketStreamType
 
 	var deadline time.Time
 	total := 0

@@ -106,6 +106,12 @@ type Config struct {
 	// fail closed until a network grant exists. Sockets passed in as stdio
 	// work either way.
 	AllowSockets bool
+
+	// StdoutLimit and StderrLimit cap the bytes the guest writes to its
+	// stdout and stderr (EFBIG past the cap); WriteQuota caps the bytes it
+	// writes into files beneath the preopens (EDQUOT). 0 means no limit.
+	// See limits_linux.go.
+	StdoutLimit, StderrLimit, WriteQuota int64
 }
 
 // Clock supplies the guest's clocks.
@@ -143,6 +149,8 @@ type System struct {
 	rt rtState // clock, poll_oneoff, proc and random state (proc_linux.go)
 
 	path pathScratch // path call scratch: NUL-terminated names, stat buffers (resolve_linux.go)
+
+	lim limitState // byte limits on stdout, stderr and preopens (limits_linux.go)
 }
 
 var _ wasi.System = (*System)(nil)
@@ -214,6 +222,9 @@ func New(cfg Config) (*System, error) {
 		}
 		s.files = append(s.files, f)
 		s.nfiles++
+	}
+	if err := s.initLimits(cfg); err != nil {
+		return nil, err
 	}
 	for _, p := range cfg.Preopens {
 		if err := s.addPreopen(p); err != nil {
