@@ -1,0 +1,5 @@
+package empty_test
+
+import rego.v1
+
+helper := 1

@@ -1,0 +1,7 @@
+package wasibox
+
+import rego.v1
+
+deny contains "x" if {
+	input.op ==
+}
