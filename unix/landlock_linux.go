@@ -137,7 +137,10 @@ type PortRange struct {
 func (r PortRange) all() bool { return r.Lo == 0 && r.Hi == 65535 }
 
 // Restrictions says what the wasibox process may still reach after
-// RestrictSelf: everything not listed is denied by the kernel.
+// RestrictSelf: everything not listed is denied by the kernel. Landlock
+// rights add up along a path, so a read-only folder beneath a read-write
+// one is writable as far as the backstop goes (the System's rights still
+// refuse the writes).
 type Restrictions struct {
 	// ReadOnly lists host folders (or files) the process may read beneath:
 	// the read-only mounts, and any file it reads after start-up.
@@ -160,9 +163,11 @@ type Restrictions struct {
 	BindTCP, ConnectTCP []PortRange
 }
 
-// resolverFiles are the files Go's resolver opens (net/conf.go,
+// resolverFiles returns the files Go's resolver opens (net/conf.go,
 // net/dnsconfig_unix.go, net/hosts.go, net/port_unix.go).
-var resolverFiles = [...]string{"/etc/resolv.conf", "/etc/hosts", "/etc/nsswitch.conf", "/etc/services"}
+func resolverFiles() []string {
+	return []string{"/etc/resolv.conf", "/etc/hosts", "/etc/nsswitch.conf", "/etc/services"}
+}
 
 // Backstop describes the kernel restriction in force after RestrictSelf.
 type Backstop struct {
@@ -207,7 +212,8 @@ func (b Backstop) String() string {
 // LandlockABI returns the kernel's Landlock ABI version, or an error
 // saying why Landlock cannot be used: ENOSYS (a kernel built without it,
 // or a sandbox such as gVisor that does not implement it), EOPNOTSUPP
-// (built in but not enabled at boot, "lsm=" lacks landlock).
+// (built in but not enabled at boot, "lsm=" lacks landlock), EPERM (a
+// seccomp filter refuses the call).
 func LandlockABI() (int, error) {
 	r, _, e := unix.Syscall(unix.SYS_LANDLOCK_CREATE_RULESET, 0, 0, unix.LANDLOCK_CREATE_RULESET_VERSION)
 	switch e {
@@ -217,6 +223,8 @@ func LandlockABI() (int, error) {
 		return 0, fmt.Errorf("kernel has no landlock (landlock_create_ruleset: %w)", e)
 	case unix.EOPNOTSUPP:
 		return 0, fmt.Errorf("landlock is disabled on this kernel (boot option lsm=; landlock_create_ruleset: %w)", e)
+	case unix.EPERM:
+		return 0, fmt.Errorf("landlock is blocked here, e.g. by a seccomp filter (landlock_create_ruleset: %w)", e)
 	}
 	return 0, fmt.Errorf("landlock_create_ruleset: %w", e)
 }
@@ -256,7 +264,7 @@ func RestrictSelf(r Restrictions) (Backstop, error) {
 		paths = append(paths, pathRule{p, llRW, false})
 	}
 	if r.Resolver {
-		for _, p := range resolverFiles {
+		for _, p := range resolverFiles() {
 			paths = append(paths, pathRule{p, llReadFile, true})
 		}
 	}
