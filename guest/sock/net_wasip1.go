@@ -444,7 +444,16 @@ func resolveLocal(ctx context.Context, network, address, proto string) (netip.Ad
 	if err != nil {
 		return netip.AddrPort{}, err
 	}
-	return netip.AddrPortFrom(ips[0], uint16(port)), nil
+	// As net.Listen: a name with both families listens on its first IPv4
+	// address.
+	ip := ips[0]
+	for _, a := range ips {
+		if a.Is4() {
+			ip = a
+			break
+		}
+	}
+	return netip.AddrPortFrom(ip, uint16(port)), nil
 }
 
 // resolveHost returns the addresses of host for network: an IP literal as
