@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -141,8 +142,7 @@ type Engine struct {
 	cache *decisionCache
 
 	// Stats, for benchmarks and `--stats`.
-	mu                                   sync.Mutex
-	evals, cacheHits, constants, natives int
+	evals, cacheHits, constants, natives atomic.Int64
 }
 
 // EvalTimeout bounds one policy evaluation; past it the call is denied.
@@ -207,6 +207,9 @@ func NewEngineFromSources(ctx context.Context, files map[string]string, data map
 	if errs != nil {
 		return nil, errs
 	}
+	if data == nil {
+		data = map[string]any{} // the store's root must be an object
+	}
 	e := &Engine{
 		compiler: c,
 		store:    inmem.NewFromObject(data),
@@ -235,10 +238,44 @@ func NewEngineFromSources(ctx context.Context, files map[string]string, data map
 		}
 		e.allowQ = &q
 	}
-	for _, op := range Ops {
-		e.prepareOp(ctx, op)
+	if !conflictProne(c) {
+		for _, op := range Ops {
+			e.prepareOp(ctx, op)
+		}
 	}
 	return e, nil
+}
+
+// conflictProne reports whether a rule could produce two values for one
+// input: a complete rule, function or object rule whose value is not a
+// constant, or defined twice with different constants. OPA's evaluation
+// reports such a conflict as an error (and the guard denies), but partial
+// evaluation does not see it, so such a policy is never folded: every
+// decision is OPA's (cached).
+func conflictProne(c *ast.Compiler) bool {
+	values := map[string][]*ast.Term{}
+	for _, mod := range c.Modules {
+		for _, r := range mod.Rules {
+			if r.Default || r.Head.RuleKind() != ast.SingleValue {
+				continue
+			}
+			key := r.Head.Ref().String()
+			for x := r; x != nil; x = x.Else {
+				if x.Head.Value == nil || !x.Head.Value.IsGround() {
+					return true
+				}
+				values[key] = append(values[key], x.Head.Value)
+			}
+		}
+	}
+	for _, vs := range values {
+		for _, v := range vs[1:] {
+			if !v.Equal(vs[0]) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func definesRule(c *ast.Compiler, name string) bool {
@@ -260,8 +297,11 @@ func (e *Engine) prepareOp(ctx context.Context, op string) {
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	query := fmt.Sprintf(`input.op == %q; data.%s.deny[%s]`, op, PolicyPackage, msgVar)
+	// Strict: a built-in error at partial evaluation (a call on constants
+	// that fails) must not silently drop a deny rule; the operation is
+	// then left to OPA, whose strict evaluation denies.
 	pq, err := rego.New(rego.Query(query), rego.Compiler(e.compiler), rego.Store(e.store),
-		rego.Unknowns([]string{"input"})).Partial(ctx)
+		rego.Unknowns([]string{"input"}), rego.StrictBuiltinErrors(true)).Partial(ctx)
 	if err != nil || len(pq.Support) > 0 {
 		return
 	}
@@ -310,13 +350,13 @@ func inputIndependent(exprs []*ast.Expr) bool {
 // conflict denies (fail closed).
 func (e *Engine) Decide(ctx context.Context, in *Input) Decision {
 	if d, ok := e.constant[in.Op]; ok {
-		e.count(&e.constants)
+		e.constants.Add(1)
 		return d
 	}
 	if p, ok := e.plans[in.Op]; ok {
 		msgs, err := p.eval(ctx, in)
 		if err == nil {
-			e.count(&e.natives)
+			e.natives.Add(1)
 			if len(msgs) > 0 {
 				return Decision{Reason: strings.Join(msgs, "; "), How: "native"}
 			}
@@ -325,20 +365,14 @@ func (e *Engine) Decide(ctx context.Context, in *Input) Decision {
 	}
 	key := in.Key()
 	if d, ok := e.cache.get(key); ok {
-		e.count(&e.cacheHits)
+		e.cacheHits.Add(1)
 		d.How = "cache"
 		return d
 	}
 	d := e.eval(ctx, in.Map())
-	e.count(&e.evals)
+	e.evals.Add(1)
 	e.cache.put(key, d)
 	return d
-}
-
-func (e *Engine) count(p *int) {
-	e.mu.Lock()
-	*p++
-	e.mu.Unlock()
 }
 
 // EngineStats counts how decisions were reached.
@@ -349,9 +383,7 @@ type EngineStats struct {
 // Stats returns how many decisions were constant, native, cached and
 // evaluated by OPA.
 func (e *Engine) Stats() EngineStats {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return EngineStats{e.constants, e.natives, e.cacheHits, e.evals}
+	return EngineStats{int(e.constants.Load()), int(e.natives.Load()), int(e.cacheHits.Load()), int(e.evals.Load())}
 }
 
 // Plan describes how op is decided: "constant allow", "constant deny",
