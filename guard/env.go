@@ -4,16 +4,15 @@ import (
 	"context"
 	"encoding/binary"
 	"math/rand/v2"
-	"sort"
-	"strings"
 
 	"github.com/wasibox/wasibox/policy"
 	"github.com/wasibox/wasibox/wasi"
 )
 
 // envState holds what the manifest decides once at start about clocks
-// and randomness; args and the environment are given to the inner System
-// when it is built (the guard never sees a request for them to decide).
+// and randomness. Args and the environment are decided once too, but
+// given to the inner System when it is built (policy.Manifest.Environ):
+// no guest call asks for anything the guard could narrow.
 type envState struct {
 	realtime, monotonic policy.ClockMode
 	resolution          uint64 // ns; 0 = the host's
@@ -84,45 +83,4 @@ func (g *System) RandomGet(ctx context.Context, buf []byte) wasi.Errno {
 		return wasi.ESUCCESS
 	}
 	return g.System.RandomGet(ctx, buf)
-}
-
-// Environ returns the guest environment the manifest decides, as
-// "KEY=value" strings for the inner System's configuration: the host
-// variables (from host, e.g. os.Environ()) that env.inherit names (a
-// NAME, a PREFIX* or "*"), then env.set, which wins over an inherited
-// variable of the same name, in sorted order.
-func Environ(m *policy.Manifest, host []string) []string {
-	var out []string
-	for _, kv := range host {
-		k, _, ok := strings.Cut(kv, "=")
-		if !ok || k == "" {
-			continue
-		}
-		if _, set := m.EnvSet[k]; set || !inherited(m.EnvInherit, k) {
-			continue
-		}
-		out = append(out, kv)
-	}
-	keys := make([]string, 0, len(m.EnvSet))
-	for k := range m.EnvSet {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		out = append(out, k+"="+m.EnvSet[k])
-	}
-	return out
-}
-
-func inherited(patterns []string, name string) bool {
-	for _, p := range patterns {
-		if prefix, ok := strings.CutSuffix(p, "*"); ok {
-			if strings.HasPrefix(name, prefix) {
-				return true
-			}
-		} else if p == name {
-			return true
-		}
-	}
-	return false
 }

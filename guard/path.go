@@ -37,9 +37,11 @@ import (
 
 // accessOf precomputes what a path_open asks for, so rules stay simple.
 func accessOf(oflags wasi.OFlags, base wasi.Rights, fdflags wasi.FDFlags) policy.Access {
+	// Write ignores fd_filestat_set_size: Go's wasip1 O_RDONLY asks for it,
+	// and unix drops it from a descriptor not opened for writing.
 	return policy.Access{
 		Read:      base.HasAny(wasi.FDReadRight | wasi.FDReadDirRight),
-		Write:     base.HasAny(wasi.FDWriteRight|wasi.FDAllocateRight|wasi.FDFileStatSetSizeRight) || fdflags.Has(wasi.Append) || oflags.Has(wasi.OTruncate) || oflags.Has(wasi.OCreate),
+		Write:     base.HasAny(wasi.FDWriteRight|wasi.FDAllocateRight) || fdflags.Has(wasi.Append) || oflags.Has(wasi.OTruncate) || oflags.Has(wasi.OCreate),
 		Create:    oflags.Has(wasi.OCreate),
 		Truncate:  oflags.Has(wasi.OTruncate),
 		Directory: oflags.Has(wasi.ODirectory),
