@@ -171,7 +171,7 @@ func tryWrite(what, name string, flag int) bool {
 		fmt.Printf("%s %s: UNEXPECTED: the read-only mount accepted a write\n", what, name)
 		return false
 	case errors.Is(err, syscall.EROFS):
-		fmt.Printf("%s %s: refused as expected: EROFS (%v)\n", what, name, err)
+		fmt.Printf("%s %s: refused: EROFS (%v)\n", what, name, syscall.EROFS)
 		return true
 	default:
 		fmt.Printf("%s %s: UNEXPECTED error: %v\n", what, name, err)
