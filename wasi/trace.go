@@ -1,6 +1,7 @@
 package wasi
 
 import (
+	"fmt"
 	"io"
 	"sync"
 	"sync/atomic"
@@ -85,6 +86,26 @@ const (
 	// rest. Member order is fixed, so lines can be compared as text.
 	TraceJSON
 )
+
+// String returns "text" or "json".
+func (f TraceFormat) String() string {
+	if f == TraceJSON {
+		return "json"
+	}
+	return "text"
+}
+
+// ParseTraceFormat returns the format named "text" or "json" (the values of
+// wasibox run --trace-format).
+func ParseTraceFormat(s string) (TraceFormat, error) {
+	switch s {
+	case "text":
+		return TraceText, nil
+	case "json":
+		return TraceJSON, nil
+	}
+	return 0, fmt.Errorf("unknown trace format %q (want text or json)", s)
+}
 
 // TraceOption configures Trace.
 type TraceOption func(*traceConfig)

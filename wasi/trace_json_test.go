@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/netip"
+	"os"
 	"reflect"
 	"strings"
 	"sync"
@@ -449,4 +450,38 @@ func BenchmarkTraceFormats(b *testing.B) {
 			}
 		})
 	}
+}
+
+func TestParseTraceFormat(t *testing.T) {
+	for _, f := range []TraceFormat{TraceText, TraceJSON} {
+		if got, err := ParseTraceFormat(f.String()); got != f || err != nil {
+			t.Errorf("ParseTraceFormat(%q) = %v, %v", f.String(), got, err)
+		}
+	}
+	if _, err := ParseTraceFormat("yaml"); err == nil {
+		t.Error("ParseTraceFormat(yaml) succeeded")
+	}
+}
+
+// A JSON trace: one object per line, for jq and log pipelines.
+func ExampleTraceWithFormat() {
+	sys := Trace(&decidingSystem{}, os.Stdout, TraceWithFormat(TraceJSON), TraceDurations(false))
+	ctx := context.Background()
+	sys.FDWrite(ctx, 1, []IOVec{[]byte("hello\n")})
+	sys.PathOpen(ctx, 3, 0, "id.pem", 0, FDReadRight, 0, 0)
+	// Output:
+	// {"call":"fd_write","args":{"fd":1,"iovs":{"len":6,"count":1}},"result":{"nwritten":6},"errno":"ESUCCESS"}
+	// {"call":"path_open","args":{"fd":3,"dirflags":[],"path":"id.pem","oflags":[],"base":["fd_read"],"inheriting":[],"fdflags":[]},"result":{},"decision":{"allow":false,"grant":"fs.deny","reason":"fs.deny \"**/*.pem\" at app.yaml:9"},"errno":"EACCES"}
+}
+
+// A System that decides calls reports each decision with RecordDecision;
+// a Trace above it shows it on the call's line.
+func ExampleRecordDecision() {
+	sys := Trace(&decidingSystem{}, os.Stdout, TraceDurations(false))
+	ctx := context.Background()
+	sys.SockConnect(ctx, 6, SockAddr{Family: InetFamily, Addr: netip.MustParseAddrPort("10.0.0.1:443")})
+	sys.SockConnect(ctx, 6, SockAddr{Family: InetFamily, Addr: netip.MustParseAddrPort("10.0.0.1:22")})
+	// Output:
+	// sock_connect(fd=6, addr=10.0.0.1:443) => ESUCCESS [allow tcp://10.0.0.0/8:443]
+	// sock_connect(fd=6, addr=10.0.0.1:22) => EACCES [deny net.connect "no net.connect grant matches"]
 }
