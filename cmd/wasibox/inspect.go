@@ -168,7 +168,7 @@ type inspectImport struct {
 	Module string `json:"module"`
 	Name   string `json:"name"`
 	// Kind is func, table, memory, global or tag.
-	Kind    string   `json:"kind"`
+	Kind string `json:"kind"`
 	// Params and Results are a function's signature ([] for others).
 	Params  []string `json:"params"`
 	Results []string `json:"results"`
