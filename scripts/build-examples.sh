@@ -13,7 +13,8 @@
 # script) is kept. bin/wasibox is rebuilt when any non-test Go file of the
 # module, go.mod or go.sum is newer. Outputs are written to a temporary name
 # and renamed, so a reader never sees a half written file. A missing
-# toolchain is an error, never a skip.
+# toolchain is an error, never a skip. Progress goes to stderr, and nothing
+# is printed when everything is up to date.
 set -euo pipefail
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -45,7 +46,7 @@ newer() {
 commit() {
 	mv -f "$1" "$2"
 	built=$((built + 1))
-	echo "built ${2#"$top"/} ($3)"
+	echo "built ${2#"$top"/} ($3)" >&2
 }
 
 # --- bin/wasibox ------------------------------------------------------------
@@ -129,4 +130,6 @@ for d in "${dirs[@]}"; do
 	fi
 done
 
-echo "build-examples: $built built, $kept up to date"
+# Quiet when there was nothing to do: the output of a command run after
+# this one (as in the examples' READMEs) is then exactly its own.
+[ "$built" -eq 0 ] || echo "build-examples: $built built, $kept up to date" >&2
