@@ -122,6 +122,9 @@ func NewSystem(ctx context.Context, o Options) (*System, error) {
 		Stdout:       stdout,
 		Stderr:       stderr,
 		MaxOpenFiles: m.Limits.OpenFiles,
+		StdoutLimit:  clampInt64(m.Limits.Stdout),
+		StderrLimit:  clampInt64(m.Limits.Stderr),
+		WriteQuota:   clampInt64(m.Limits.Write),
 		Resolver:     o.Resolver,
 		AllowSockets: len(m.Connect)+len(m.Listen)+len(m.Lookup) > 0,
 	})
@@ -192,19 +195,88 @@ func (s *System) Close(ctx context.Context) error { return s.unix.Close(ctx) }
 // Unix returns the kernel-level System under the guard.
 func (s *System) Unix() *unix.System { return s.unix }
 
+func clampInt64(v uint64) int64 {
+	if v > 1<<62 {
+		return 1 << 62
+	}
+	return int64(v)
+}
+
 // RuntimeConfig returns the wazero runtime configuration for a manifest:
 // the same everywhere a module is compiled or run (design decision 9),
-// with the guest memory limit applied.
+// with the guest memory limit applied (memory.grow fails past it).
 func RuntimeConfig(m *policy.Manifest) wazero.RuntimeConfig {
 	rc := wazero.NewRuntimeConfig().WithCloseOnContextDone(true)
-	if m != nil && m.Limits.Memory > 0 {
-		pages := m.Limits.Memory / 65536
-		if pages > 65536 {
-			pages = 65536
-		}
-		rc = rc.WithMemoryLimitPages(uint32(pages))
+	if m != nil {
+		rc = hostabi.WithMemoryLimit(rc, m.Limits.Memory)
 	}
 	return rc
+}
+
+// ErrModuleTooLarge is returned when a module exceeds limits.module_size.
+var ErrModuleTooLarge = errors.New("module is larger than limits.module_size")
+
+// ReadModule reads a module file, refusing one larger than the manifest's
+// limits.module_size before reading it whole.
+func ReadModule(m *policy.Manifest, file string) ([]byte, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	max := m.Limits.ModuleSize
+	if max == 0 {
+		return io.ReadAll(f)
+	}
+	if st, err := f.Stat(); err == nil && uint64(st.Size()) > max {
+		return nil, fmt.Errorf("%w (%d > %d bytes)", ErrModuleTooLarge, st.Size(), max)
+	}
+	b, err := io.ReadAll(io.LimitReader(f, int64(max)+1))
+	if err == nil && uint64(len(b)) > max {
+		return nil, fmt.Errorf("%w (more than %d bytes)", ErrModuleTooLarge, max)
+	}
+	return b, err
+}
+
+// Backstop restricts the whole process with Landlock to what the
+// manifest grants (its mounts, read-only where it says so, and its TCP
+// ports), as a second line of defence should wasibox's own code have a
+// bug. It is irreversible: call it once the System is built and the module
+// compiled. extraRW lists host folders the process itself still writes
+// (e.g. a trace file's folder). Where Landlock is missing (or the binary
+// uses cgo, which prevents restricting every thread), it restricts nothing
+// and says why in the returned description.
+func Backstop(m *policy.Manifest, extraRO, extraRW []string) (unix.Backstop, error) {
+	r := unix.Restrictions{Resolver: len(m.Lookup) > 0}
+	for _, mt := range m.Mounts {
+		if mt.Mode == policy.ReadWrite {
+			r.ReadWrite = append(r.ReadWrite, mt.Host)
+		} else {
+			r.ReadOnly = append(r.ReadOnly, mt.Host)
+		}
+	}
+	for _, s := range []policy.Stdio{m.Stdin, m.Stdout, m.Stderr} {
+		if s.Kind == "file" {
+			r.ReadWrite = append(r.ReadWrite, s.Path)
+		}
+	}
+	r.ReadOnly = append(r.ReadOnly, extraRO...)
+	r.ReadWrite = append(r.ReadWrite, extraRW...)
+	ports := func(rules []policy.NetRule) []unix.PortRange {
+		var out []unix.PortRange
+		for _, rule := range rules {
+			if rule.Proto != "tcp" {
+				continue
+			}
+			for _, p := range rule.Ports {
+				out = append(out, unix.PortRange{Lo: p.Lo, Hi: p.Hi})
+			}
+		}
+		return out
+	}
+	r.ConnectTCP = ports(m.Connect)
+	r.BindTCP = ports(m.Listen)
+	return unix.RestrictSelf(r)
 }
 
 // ErrModulePin is returned when the module's sha256 differs from the pin.

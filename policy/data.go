@@ -57,6 +57,7 @@ func ManifestData(m *Manifest) map[string]any {
 		"limits": map[string]any{
 			"memory": int64(m.Limits.Memory), "timeout_ns": int64(m.Limits.Timeout),
 			"open_files": m.Limits.OpenFiles, "stdout": int64(m.Limits.Stdout), "stderr": int64(m.Limits.Stderr),
+			"write": int64(m.Limits.Write), "module_size": int64(m.Limits.ModuleSize),
 		},
 		"on_deny": map[string]any{"errno": m.OnDenyErrno.Name()},
 	}

@@ -67,11 +67,13 @@ type Stdio struct {
 
 // Limits are the manifest's resource limits; zero means "no limit given".
 type Limits struct {
-	Memory    uint64
-	Timeout   time.Duration
-	OpenFiles int
-	Stdout    uint64
-	Stderr    uint64
+	Memory     uint64        // guest linear memory (memory.grow fails past it)
+	Timeout    time.Duration // wall clock (exit 124)
+	OpenFiles  int           // descriptors, sockets included (EMFILE)
+	Stdout     uint64        // bytes written to stdout (EFBIG past it)
+	Stderr     uint64        // bytes written to stderr (EFBIG past it)
+	Write      uint64        // bytes written into rw mounts (EDQUOT past it)
+	ModuleSize uint64        // module file size (refused before compiling)
 }
 
 // Manifest is a parsed and validated manifest (version 1). See
@@ -652,9 +654,11 @@ func (p *parser) limits(n *yaml.Node) {
 		}
 	}
 	p.mapping(n, "limits", map[string]func(*yaml.Node){
-		"memory": size("limits.memory", &m.Limits.Memory),
-		"stdout": size("limits.stdout", &m.Limits.Stdout),
-		"stderr": size("limits.stderr", &m.Limits.Stderr),
+		"memory":      size("limits.memory", &m.Limits.Memory),
+		"stdout":      size("limits.stdout", &m.Limits.Stdout),
+		"stderr":      size("limits.stderr", &m.Limits.Stderr),
+		"write":       size("limits.write", &m.Limits.Write),
+		"module_size": size("limits.module_size", &m.Limits.ModuleSize),
 		"timeout": func(v *yaml.Node) {
 			if d, ok := p.duration(v, "limits.timeout"); ok {
 				m.Limits.Timeout = d

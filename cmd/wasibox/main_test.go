@@ -46,7 +46,9 @@ func wasiboxBin(t testing.TB) string {
 	shared.binOnce.Do(func() {
 		bin := filepath.Join(shared.dir, "wasibox")
 		cmd := exec.Command("go", "build", "-o", bin, ".")
-		cmd.Env = append(os.Environ(), "GOOS=", "GOARCH=", "GOFLAGS=")
+		// CGO_ENABLED=0 as in the README: only a cgo-free binary can apply
+		// the Landlock backstop to every thread.
+		cmd.Env = append(os.Environ(), "GOOS=", "GOARCH=", "GOFLAGS=", "CGO_ENABLED=0")
 		if out, err := cmd.CombinedOutput(); err != nil {
 			shared.binErr = fmt.Errorf("go build: %v\n%s", err, out)
 			return

@@ -58,7 +58,7 @@ func (e *cliEnv) run(parent context.Context, f *runFlags) int {
 		}
 		return e.failed("%v", err)
 	}
-	wasm, err := os.ReadFile(f.Module)
+	wasm, err := wasibox.ReadModule(m, f.Module)
 	if err != nil {
 		return e.failed("%v", err)
 	}
@@ -105,6 +105,19 @@ func (e *cliEnv) run(parent context.Context, f *runFlags) int {
 	})
 	if err != nil {
 		return e.failed("%v", err)
+	}
+	// The kernel backstop (Landlock): from here on the process itself can
+	// reach only what the manifest grants, so a bug in wasibox's own code
+	// cannot reach anything else. Compilation (and its cache) is done.
+	if !f.NoLandlock {
+		b, err := wasibox.Backstop(m, nil, nil)
+		if err != nil {
+			system.Close(context.Background())
+			return e.failed("backstop: %v", err)
+		}
+		if f.Verbose {
+			fmt.Fprintf(e.stderr, "wasibox: backstop: %s\n", b)
+		}
 	}
 	// Wake must not run after Close: the wake descriptor's number could
 	// already belong to another file. So wait for a Wake in progress.

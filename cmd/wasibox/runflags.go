@@ -41,6 +41,12 @@ type runFlags struct {
 
 	Config string // -c: the reviewed manifest; flags may then only narrow it
 
+	NoLandlock bool // do not restrict the process with Landlock
+	Verbose    bool // report the backstop and other start-up facts on stderr
+
+	// Limits (limits.*); with -c they may only narrow the manifest's.
+	Memory, StdoutLimit, StderrLimit, WriteQuota, ModuleSize uint64
+
 	// set records which flags were given, to refuse widening a manifest.
 	set map[string]bool
 
@@ -82,6 +88,14 @@ Flags:
   --timeout DURATION       stop the guest after DURATION (e.g. 30s; exit 124)
   --max-open-files N       cap the guest's descriptor table (default 1024)
   --no-cache               do not use the on-disk compilation cache
+  --memory SIZE            cap guest memory (e.g. 256MiB; memory.grow fails past it)
+  --stdout-limit SIZE      cap bytes written to stdout (the guest gets EFBIG past it)
+  --stderr-limit SIZE      cap bytes written to stderr
+  --write-quota SIZE       cap bytes written into read-write mounts (EDQUOT)
+  --max-module-size SIZE   refuse larger modules before compiling
+  --no-landlock            do not restrict the wasibox process with Landlock
+                           (on by default where the kernel has it)
+  -v, --verbose            report the kernel backstop in force on stderr
   --connect proto://host:ports
                            allow connecting (and sending datagrams) to host:ports,
                            e.g. tcp://127.0.0.1:8080 or udp://[::1]:53 (repeatable)
@@ -117,6 +131,14 @@ func parseRunFlags(args []string) (*runFlags, error) {
 	fs.Var(funcValue(f.addRule("--connect", &f.Connect)), "connect", "")
 	fs.Var(funcValue(f.addRule("--listen", &f.Listen)), "listen", "")
 	fs.Var(funcValue(f.addLookup), "lookup", "")
+	fs.BoolVar(&f.NoLandlock, "no-landlock", false, "")
+	fs.BoolVar(&f.Verbose, "v", false, "")
+	fs.BoolVar(&f.Verbose, "verbose", false, "")
+	fs.Var(sizeValue{&f.Memory}, "memory", "")
+	fs.Var(sizeValue{&f.StdoutLimit}, "stdout-limit", "")
+	fs.Var(sizeValue{&f.StderrLimit}, "stderr-limit", "")
+	fs.Var(sizeValue{&f.WriteQuota}, "write-quota", "")
+	fs.Var(sizeValue{&f.ModuleSize}, "max-module-size", "")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil, err
@@ -162,6 +184,14 @@ func (f *runFlags) addLookup(s string) error {
 // because the manifest is the reviewed ceiling (design decision 2).
 var widening = []string{"dir", "env", "env-inherit", "connect", "listen", "lookup"}
 
+func (f *runFlags) narrowLimits(l *policy.Limits) {
+	narrow(&l.Memory, f.Memory)
+	narrow(&l.Stdout, f.StdoutLimit)
+	narrow(&l.Stderr, f.StderrLimit)
+	narrow(&l.Write, f.WriteQuota)
+	narrow(&l.ModuleSize, f.ModuleSize)
+}
+
 // manifest returns the manifest the run uses: the -c file, narrowed by
 // --timeout and --max-open-files, or, without -c, the one the flags build
 // (the same structure, so that everything below the CLI has one path).
@@ -186,6 +216,7 @@ func (f *runFlags) manifest(host []string, cwd string) (*policy.Manifest, error)
 		if f.MaxOpenFiles > 0 && (m.Limits.OpenFiles == 0 || f.MaxOpenFiles < m.Limits.OpenFiles) {
 			m.Limits.OpenFiles = f.MaxOpenFiles
 		}
+		f.narrowLimits(&m.Limits)
 		return m, nil
 	}
 	m := &policy.Manifest{
@@ -203,6 +234,7 @@ func (f *runFlags) manifest(host []string, cwd string) (*policy.Manifest, error)
 		Limits:      policy.Limits{Timeout: f.Timeout, OpenFiles: f.MaxOpenFiles},
 		OnDenyErrno: wasi.EACCES,
 	}
+	f.narrowLimits(&m.Limits)
 	for _, kv := range f.environ(host) {
 		k, v, _ := strings.Cut(kv, "=")
 		m.EnvSet[k] = v
@@ -215,6 +247,29 @@ func (f *runFlags) manifest(host []string, cwd string) (*policy.Manifest, error)
 		m.Mounts = append(m.Mounts, policy.Mount{Host: mt.Host, Guest: mt.Guest, Mode: mode})
 	}
 	return m, nil
+}
+
+// sizeValue parses a byte size such as 256MiB (policy.ParseSize).
+type sizeValue struct{ p *uint64 }
+
+func (v sizeValue) Set(s string) error {
+	n, err := policy.ParseSize(s)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return errors.New("must be positive")
+	}
+	*v.p = n
+	return nil
+}
+func (v sizeValue) String() string { return "" }
+
+// narrow lowers *limit to flag when the flag is set and stricter (0 = none).
+func narrow(limit *uint64, flag uint64) {
+	if flag > 0 && (*limit == 0 || flag < *limit) {
+		*limit = flag
+	}
 }
 
 // funcValue adapts a setter to flag.Value for repeatable flags.
