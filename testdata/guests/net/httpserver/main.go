@@ -30,13 +30,27 @@ import (
 const maxBytes = 64 << 20
 
 // pattern is the body of /bytes: byte i is i*7 mod 251, so that a test can
-// check every byte without receiving them from anywhere else.
-func pattern(n int) []byte {
-	b := make([]byte, n)
+// check every byte without receiving them from anywhere else. The
+// sequence repeats every 251 bytes; block holds 256 periods, computed
+// once, and bodies are written from it.
+var block = func() []byte {
+	b := make([]byte, 251*256)
 	for i := range b {
 		b[i] = byte(i * 7 % 251)
 	}
 	return b
+}()
+
+// writePattern writes the first n bytes of the pattern to w.
+func writePattern(w io.Writer, n int) error {
+	for n > 0 {
+		k := min(n, len(block))
+		if _, err := w.Write(block[:k]); err != nil {
+			return err
+		}
+		n -= k
+	}
+	return nil
 }
 
 func main() {
@@ -62,7 +76,7 @@ func main() {
 			return
 		}
 		w.Header().Set("Content-Length", strconv.Itoa(n))
-		w.Write(pattern(n))
+		writePattern(w, n)
 	})
 	mux.HandleFunc("/echo", func(w http.ResponseWriter, r *http.Request) {
 		body, err := io.ReadAll(io.LimitReader(r.Body, maxBytes))
