@@ -12,20 +12,26 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
 	"github.com/open-policy-agent/opa/v1/tester"
+	"github.com/wasibox/wasibox/guard"
 	"github.com/wasibox/wasibox/policies"
 	"github.com/wasibox/wasibox/policy"
+	"github.com/wasibox/wasibox/unix"
+	"github.com/wasibox/wasibox/wasi"
 	"gopkg.in/yaml.v3"
 )
 
 // The decision cases in testdata/cases are shared by the Go and the Rego
 // tests (see testdata/cases/README.md): TestCases decides them with
-// policy.Engine, and generates and runs the same cases as Rego tests.
+// policy.Engine, and generates and runs the same cases as Rego tests;
+// TestCasesGuard makes the same calls through the guard, which adds the
+// manifest ceiling.
 
 var updateCases = flag.Bool("update-cases", false, "rewrite testdata/cases/*_test.rego")
 
@@ -429,4 +435,311 @@ func TestCasesCoverOps(t *testing.T) {
 			t.Errorf("cases use operation %q, which is not in policy.Ops", op)
 		}
 	}
+}
+
+// TestCasesGuard makes each case's call through guard.System over a
+// unix.System whose mounts are temporary folders, and checks the decision
+// the guard records: manifest ceiling AND policy. Socket calls are answered
+// by netFake once decided, so nothing reaches the network.
+func TestCasesGuard(t *testing.T) {
+	for _, s := range loadSuites(t) {
+		t.Run(s.Name, func(t *testing.T) {
+			// One engine per suite: data.manifest differs between cases
+			// only in the temporary host folders, which no rule reads.
+			eng, err := policy.NewEngineFromSources(t.Context(), s.sources(t), s.data(t, s.manifest(t)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range s.Cases {
+				t.Run(c.Name, func(t *testing.T) {
+					if why := guardSkip(c.Input); why != "" {
+						t.Skip(why)
+					}
+					g, records := newCaseGuard(t, s, eng, c.Input)
+					errno := guardCall(t, g, c.Input)
+					var allow *bool
+					var reason string
+					for _, r := range *records {
+						if r.Input.Op != c.Input.Op {
+							continue
+						}
+						a := r.Allow
+						if allow == nil || !a {
+							allow, reason = &a, r.Reason
+						}
+					}
+					if allow == nil {
+						t.Fatalf("the guard recorded no %s decision (errno %v)", c.Input.Op, errno)
+					}
+					if *allow != c.Allow {
+						t.Fatalf("guard allow=%v (reason %q, errno %v), want %v", *allow, reason, errno, c.Allow)
+					}
+					if !c.Allow {
+						if errno != wasi.EACCES {
+							t.Errorf("denied with errno %v, want EACCES", errno)
+						}
+						checkReasons(t, "guard", reason, c.Reasons)
+					}
+				})
+			}
+		})
+	}
+}
+
+// guardSkip says why a case cannot be replayed through the guard as a
+// single call: the guard computes the envelope itself.
+func guardSkip(in caseInput) string {
+	switch {
+	case in.Family == "unix":
+		return "the guard refuses unix-domain sockets before any policy"
+	case strings.HasPrefix(in.Op, "sock_") && in.Op != "sock_getaddrinfo" && in.Addr == "":
+		return "no address to call with"
+	}
+	return ""
+}
+
+// newCaseGuard builds the guard for one case: the suite's manifest with
+// each mount's host folder a fresh temporary folder holding what the case
+// needs (the file it opens, the link it reads, ...), and the suite's
+// policy engine. It returns the guard and the decisions it records.
+func newCaseGuard(t *testing.T, s *suite, eng *policy.Engine, in caseInput) (*guard.System, *[]guard.Record) {
+	t.Helper()
+	m := s.manifest(t)
+	var preopens []unix.Preopen
+	for i := range m.Mounts {
+		mt := &m.Mounts[i]
+		mt.Host = t.TempDir() // m is this case's own copy
+		preopens = append(preopens, unix.Preopen{HostPath: mt.Host, GuestPath: mt.Guest, ReadOnly: mt.Mode == policy.ReadOnly})
+	}
+	prepareTree(t, m, in)
+	inner, err := unix.New(unix.Config{Preopens: preopens, Stdin: -1, Stdout: -1, Stderr: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { inner.Close(context.Background()) })
+	records := &[]guard.Record{}
+	g, err := guard.New(t.Context(), &netFake{System: inner, addr: in.Addr}, guard.Config{
+		Manifest: m, Engine: eng,
+		Audit: func(r guard.Record) { *records = append(*records, r) },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g, records
+}
+
+// hostPath maps a guest path to the host, through the longest mount.
+func hostPath(m *policy.Manifest, p string) (string, bool) {
+	var best *policy.Mount
+	for i := range m.Mounts {
+		mt := &m.Mounts[i]
+		if (p == mt.Guest || mt.Guest == "/" || strings.HasPrefix(p, mt.Guest+"/")) && (best == nil || len(mt.Guest) > len(best.Guest)) {
+			best = mt
+		}
+	}
+	if best == nil {
+		return "", false
+	}
+	return filepath.Join(best.Host, strings.TrimPrefix(p, best.Guest)), true
+}
+
+// prepareTree creates what the case's call acts on, so that an allowed
+// call gets as far as the decision on the resolved path.
+func prepareTree(t *testing.T, m *policy.Manifest, in caseInput) {
+	t.Helper()
+	if !policy.IsPathOp(in.Op) {
+		return
+	}
+	must := func(err error) {
+		t.Helper()
+		if err != nil && !os.IsExist(err) {
+			t.Fatal(err)
+		}
+	}
+	for _, p := range []string{in.Path, in.NewPath} {
+		if h, ok := hostPath(m, p); ok && p != "" {
+			must(os.MkdirAll(filepath.Dir(h), 0o755))
+		}
+	}
+	h, ok := hostPath(m, in.Path)
+	if !ok {
+		return
+	}
+	switch {
+	case in.Op == "path_create_directory" || in.Op == "path_symlink":
+		// Must not exist.
+	case in.Op == "path_remove_directory" || in.Access.Directory:
+		must(os.MkdirAll(h, 0o755))
+	case in.Op == "path_readlink":
+		must(os.Symlink("target", h))
+	default:
+		must(os.WriteFile(h, []byte("x"), 0o644))
+	}
+}
+
+// guardCall makes the case's call through the guard.
+func guardCall(t *testing.T, g *guard.System, in caseInput) wasi.Errno {
+	t.Helper()
+	ctx := t.Context()
+	dirFD := func(p string) (wasi.FD, string) {
+		t.Helper()
+		for fd := wasi.FD(3); fd < 64; fd++ {
+			name, errno := g.FDPrestatDirName(ctx, fd)
+			if errno != wasi.ESUCCESS {
+				break
+			}
+			if p == name {
+				return fd, "."
+			}
+			if rel, ok := strings.CutPrefix(p, strings.TrimSuffix(name, "/")+"/"); ok {
+				return fd, rel
+			}
+		}
+		t.Fatalf("%s is in no preopen", p)
+		return 0, ""
+	}
+	var lf wasi.LookupFlags
+	if in.Follow {
+		lf = wasi.SymlinkFollow
+	}
+	sockAddr := func() wasi.SockAddr {
+		a := netip.MustParseAddr(in.Addr)
+		if in.Family == "inet6" && a.Is4() {
+			a = netip.AddrFrom16(a.As16()) // as a guest on an inet6 socket writes it
+		}
+		f := wasi.InetFamily
+		if in.Family == "inet6" {
+			f = wasi.Inet6Family
+		}
+		return wasi.SockAddr{Family: f, Addr: netip.AddrPortFrom(a, uint16(in.Port))}
+	}
+	socket := func() wasi.FD {
+		t.Helper()
+		if in.Name != "" {
+			// The guard learns names from its own resolver (pinning).
+			res := make([]wasi.AddrInfo, 1)
+			if _, errno := g.SockAddressInfo(ctx, in.Name, "", wasi.AddrInfo{}, res); errno != wasi.ESUCCESS {
+				t.Skipf("the lookup of %s is denied (%v), so no connection can name it", in.Name, errno)
+			}
+		}
+		fam, typ := sockAddr().Family, wasi.StreamSocket
+		if in.Proto == "udp" {
+			typ = wasi.DatagramSocket
+		}
+		fd, errno := g.SockOpen(ctx, fam, typ, 0, wasi.SocketRights, wasi.SocketRights)
+		if errno != wasi.ESUCCESS {
+			t.Fatalf("sock_open: %v", errno)
+		}
+		return fd
+	}
+	switch in.Op {
+	case "path_open":
+		fd, rel := dirFD(in.Path)
+		var of wasi.OFlags
+		var base wasi.Rights
+		if in.Access.Create {
+			of |= wasi.OCreate
+		}
+		if in.Access.Truncate {
+			of |= wasi.OTruncate
+		}
+		if in.Access.Directory {
+			of |= wasi.ODirectory
+			base |= wasi.FDReadDirRight
+		}
+		if in.Access.Read {
+			base |= wasi.FDReadRight
+		}
+		if in.Access.Write {
+			base |= wasi.FDWriteRight
+		}
+		nfd, errno := g.PathOpen(ctx, fd, lf, rel, of, base, base, 0)
+		if errno == wasi.ESUCCESS {
+			g.FDClose(ctx, nfd)
+		}
+		return errno
+	case "path_create_directory":
+		fd, rel := dirFD(in.Path)
+		return g.PathCreateDirectory(ctx, fd, rel)
+	case "path_unlink_file":
+		fd, rel := dirFD(in.Path)
+		return g.PathUnlinkFile(ctx, fd, rel)
+	case "path_remove_directory":
+		fd, rel := dirFD(in.Path)
+		return g.PathRemoveDirectory(ctx, fd, rel)
+	case "path_rename":
+		fd, rel := dirFD(in.Path)
+		nfd, nrel := dirFD(in.NewPath)
+		return g.PathRename(ctx, fd, rel, nfd, nrel)
+	case "path_link":
+		fd, rel := dirFD(in.Path)
+		nfd, nrel := dirFD(in.NewPath)
+		return g.PathLink(ctx, fd, lf, rel, nfd, nrel)
+	case "path_symlink":
+		fd, rel := dirFD(in.Path)
+		return g.PathSymlink(ctx, in.Target, fd, rel)
+	case "path_readlink":
+		fd, rel := dirFD(in.Path)
+		_, errno := g.PathReadLink(ctx, fd, rel, make([]byte, 64))
+		return errno
+	case "path_filestat_get":
+		fd, rel := dirFD(in.Path)
+		_, errno := g.PathFileStatGet(ctx, fd, lf, rel)
+		return errno
+	case "path_filestat_set_times":
+		fd, rel := dirFD(in.Path)
+		return g.PathFileStatSetTimes(ctx, fd, lf, rel, 0, 0, 0)
+	case "sock_connect":
+		return g.SockConnect(ctx, socket(), sockAddr())
+	case "sock_send_to":
+		_, errno := g.SockSendTo(ctx, socket(), nil, 0, sockAddr())
+		return errno
+	case "sock_bind":
+		return g.SockBind(ctx, socket(), sockAddr())
+	case "sock_getaddrinfo":
+		_, errno := g.SockAddressInfo(ctx, in.Name, strconv.Itoa(in.Port), wasi.AddrInfo{}, make([]wasi.AddrInfo, 1))
+		return errno
+	}
+	t.Fatalf("no guard call for %s", in.Op)
+	return 0
+}
+
+// netFake answers the socket calls the guard lets through, so that the
+// cases never reach the network: sockets are numbers, connect and send
+// succeed, and name lookups return the case's address.
+type netFake struct {
+	*unix.System
+	addr string // what lookups resolve to
+	next wasi.FD
+}
+
+// fakeSocketBase numbers fake sockets far above the preopens.
+const fakeSocketBase = 10000
+
+func (f *netFake) SockOpen(context.Context, wasi.ProtocolFamily, wasi.SocketType, wasi.Protocol, wasi.Rights, wasi.Rights) (wasi.FD, wasi.Errno) {
+	f.next++
+	return fakeSocketBase + f.next, wasi.ESUCCESS
+}
+
+func (f *netFake) SockConnect(context.Context, wasi.FD, wasi.SockAddr) wasi.Errno {
+	return wasi.ESUCCESS
+}
+
+func (f *netFake) SockBind(context.Context, wasi.FD, wasi.SockAddr) wasi.Errno { return wasi.ESUCCESS }
+
+func (f *netFake) SockSendTo(_ context.Context, _ wasi.FD, iovs []wasi.IOVec, _ wasi.SIFlags, _ wasi.SockAddr) (wasi.Size, wasi.Errno) {
+	return 0, wasi.ESUCCESS
+}
+
+func (f *netFake) SockAddressInfo(_ context.Context, node, _ string, _ wasi.AddrInfo, results []wasi.AddrInfo) (int, wasi.Errno) {
+	a, err := netip.ParseAddr(f.addr)
+	if err != nil || len(results) == 0 {
+		return 0, wasi.ESUCCESS
+	}
+	fam := wasi.InetFamily
+	if a.Is6() {
+		fam = wasi.Inet6Family
+	}
+	results[0] = wasi.AddrInfo{Family: fam, SocketType: wasi.StreamSocket, Addr: wasi.SockAddr{Family: fam, Addr: netip.AddrPortFrom(a, 0)}}
+	return 1, wasi.ESUCCESS
 }

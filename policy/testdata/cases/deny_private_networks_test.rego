@@ -15,7 +15,13 @@ manifest := {
 	},
 	"fs": {
 		"deny": [],
-		"mounts": []
+		"mounts": [
+			{
+				"guest": "/",
+				"host": "/cases",
+				"mode": "ro"
+			}
+		]
 	},
 	"limits": {
 		"memory": 0,
@@ -95,7 +101,7 @@ test_public_allowed if {
 		"module": {
 			"sha256": ""
 		},
-		"name": "example.com",
+		"name": "",
 		"op": "sock_connect",
 		"port": 443,
 		"proto": "tcp"
