@@ -125,7 +125,7 @@ for s in "$src"/wat/*.wat; do
 	commit "$tmp" "$o" wat
 done
 
-for d in "$src"/go/*/; do
+for d in "$src"/go/*/ "$src"/net/*/; do
 	d=${d%/}
 	name=$(basename "$d")
 	o="$out/$name.wasm"
