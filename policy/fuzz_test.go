@@ -92,7 +92,11 @@ func checkParseErrors(t *testing.T, data []byte, m *Manifest, err error) {
 	if !errors.As(err, &es) || len(es) == 0 {
 		t.Fatalf("error %T %v is not a non-empty policy.Errors", err, err)
 	}
-	lines := strings.Count(string(data), "\n") + 2
+	// YAML breaks lines at \n, \r, NEL, LS and PS.
+	lines := 2
+	for _, br := range []string{"\n", "\r", "\u0085", "\u2028", "\u2029"} {
+		lines += strings.Count(string(data), br)
+	}
 	for _, e := range es {
 		if !knownCodes[e.Code] {
 			t.Fatalf("unknown code %q in %v", e.Code, e)
