@@ -113,6 +113,10 @@ type Manifest struct {
 
 	OnDenyErrno wasi.Errno
 
+	// AuditLog is the host file (absolute) that every sensitive decision
+	// is appended to as a JSON line (audit.log), or "".
+	AuditLog string
+
 	// Positions of sections, for tools that point at them (check, learn).
 	Positions map[string]Pos
 }
@@ -325,6 +329,7 @@ func (p *parser) top(root *yaml.Node) {
 		"stdio":  p.stdio,
 		"limits": p.limits,
 		"policy": p.policy,
+		"audit":  p.audit,
 		"on_deny": func(n *yaml.Node) {
 			p.mapping(n, "on_deny", map[string]func(*yaml.Node){
 				"errno": func(v *yaml.Node) {
@@ -633,6 +638,29 @@ func (p *parser) stdio(n *yaml.Node) {
 		"stdin":  one("stdio.stdin", &m.Stdin),
 		"stdout": one("stdio.stdout", &m.Stdout),
 		"stderr": one("stdio.stderr", &m.Stderr),
+	})
+}
+
+// audit parses audit: {log: FILE}; the file is relative to the manifest's
+// folder, as stdio files are.
+func (p *parser) audit(n *yaml.Node) {
+	m := p.m
+	m.Positions["audit"] = pos(n)
+	p.mapping(n, "audit", map[string]func(*yaml.Node){
+		"log": func(v *yaml.Node) {
+			s, ok := p.str(v, "audit.log")
+			if !ok {
+				return
+			}
+			if s == "" {
+				p.errAt(v, CodeValue, "audit.log must be a file path")
+				return
+			}
+			if !filepath.IsAbs(s) {
+				s = filepath.Join(m.Dir, s)
+			}
+			m.AuditLog = filepath.Clean(s)
+		},
 	})
 }
 
