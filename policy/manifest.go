@@ -429,9 +429,11 @@ func (p *parser) fs(n *yaml.Node) {
 
 func (p *parser) mount(n *yaml.Node) {
 	mt := Mount{Mode: ReadOnly, Pos: pos(n)}
-	var hostSet, guestSet bool
+	var hostSet, guestSet bool     // valid values
+	var hostGiven, guestGiven bool // keys present (an invalid value is reported once)
 	p.mapping(n, "fs.mounts entry", map[string]func(*yaml.Node){
 		"host": func(v *yaml.Node) {
+			hostGiven = true
 			s, ok := p.str(v, "host")
 			if !ok {
 				return
@@ -447,6 +449,7 @@ func (p *parser) mount(n *yaml.Node) {
 			hostSet = true
 		},
 		"guest": func(v *yaml.Node) {
+			guestGiven = true
 			s, ok := p.str(v, "guest")
 			if !ok {
 				return
@@ -480,10 +483,10 @@ func (p *parser) mount(n *yaml.Node) {
 	if n.Kind != yaml.MappingNode {
 		return
 	}
-	if !hostSet {
+	if !hostGiven {
 		p.errAt(n, CodeRequired, "fs.mounts entry needs host")
 	}
-	if !guestSet {
+	if !guestGiven {
 		p.errAt(n, CodeRequired, "fs.mounts entry needs guest")
 	}
 	if hostSet && guestSet {
@@ -617,6 +620,10 @@ func (p *parser) stdio(n *yaml.Node) {
 	m.Positions["stdio"] = pos(n)
 	one := func(what string, dst *Stdio) func(*yaml.Node) {
 		return func(v *yaml.Node) {
+			if v.Kind == yaml.ScalarNode && v.Tag == "!!null" && v.Value == "null" {
+				*dst = Stdio{Kind: "null"} // an unquoted null means /dev/null too
+				return
+			}
 			s, ok := p.str(v, what)
 			if !ok {
 				return

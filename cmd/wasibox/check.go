@@ -17,9 +17,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/open-policy-agent/opa/v1/ast"
-	"github.com/open-policy-agent/opa/v1/storage/inmem"
-	"github.com/open-policy-agent/opa/v1/tester"
 	"github.com/tetratelabs/wazero"
 	"github.com/wasibox/wasibox/hostabi"
 	"github.com/wasibox/wasibox/policy"
@@ -451,27 +448,28 @@ func (c *checker) policies(ctx context.Context) {
 		c.addPolicyErrors(errs)
 		return
 	}
-	sum, err := runRegoTests(ctx, all, data, func(r *tester.Result) {
-		f := finding{Code: policy.CodeRegoTest}
-		if r.Location != nil {
-			f.File, f.Line, f.Col = c.rel(r.Location.File), r.Location.Row, r.Location.Col
-		}
-		name := r.Package + "." + r.Name
-		switch {
-		case r.Error != nil:
-			f.Message = fmt.Sprintf("%s: error: %v", strings.TrimPrefix(name, "data."), r.Error)
-		default:
-			f.Message = fmt.Sprintf("%s failed", strings.TrimPrefix(name, "data."))
-			if r.FailedAt != nil && r.FailedAt.Location != nil {
-				f.Message += fmt.Sprintf(" at line %d: %s", r.FailedAt.Location.Row, r.FailedAt.Location.Text)
+	res, err := policy.RunTests(ctx, all, data)
+	if err == nil {
+		for _, r := range res.Failures {
+			f := finding{Code: policy.CodeRegoTest, File: c.rel(r.File), Line: r.Pos.Line, Col: r.Pos.Col}
+			name := strings.TrimPrefix(r.Name, "data.")
+			switch {
+			case r.Err != nil:
+				f.Message = fmt.Sprintf("%s: error: %v", name, r.Err)
+			default:
+				f.Message = fmt.Sprintf("%s failed", name)
+				if r.FailLine > 0 {
+					f.Message += fmt.Sprintf(" at line %d: %s", r.FailLine, r.FailedAt)
+				}
 			}
+			c.rep.Errors = append(c.rep.Errors, f)
 		}
-		c.rep.Errors = append(c.rep.Errors, f)
-	})
+	}
 	if err != nil {
 		c.addPolicyErrors(err)
 		return
 	}
+	sum := &testSummary{Passed: res.Passed, Failed: res.Failed, Skipped: res.Skipped}
 	c.rep.Tests = sum
 	if sum.Passed+sum.Failed+sum.Skipped == 0 {
 		c.warnf(codeRegoNoTests, m.Positions["policy"], "policy.tests names %d file(s) but they hold no test_ rules", len(tests))
@@ -491,85 +489,6 @@ func (c *checker) readRego(files []string) (map[string]string, bool) {
 		out[c.rel(f)] = string(b)
 	}
 	return out, ok
-}
-
-// regoTestTimeout bounds each policy test, as `opa test --timeout`.
-const regoTestTimeout = 10 * time.Second
-
-// runRegoTests runs the test_ rules of files (Rego v1 source by file name)
-// with OPA's test runner, the same one `opa test` uses, but compiled under
-// wasibox's restricted capabilities and with data as the data document.
-// fail is called for each test that fails or errors.
-//
-// TODO(policy owner): this is the only OPA import outside package policy;
-// it belongs there as policy.RunTests once that package grows one.
-func runRegoTests(ctx context.Context, files map[string]string, data map[string]any, fail func(*tester.Result)) (*testSummary, error) {
-	mods := make(map[string]*ast.Module, len(files))
-	for name, src := range files {
-		mod, err := ast.ParseModuleWithOpts(name, src, ast.ParserOptions{RegoVersion: ast.RegoV1, ProcessAnnotation: true})
-		if err != nil {
-			return nil, policy.Errors{{Code: policy.CodeRego, Message: err.Error(), File: name}}
-		}
-		mods[name] = mod
-	}
-	store := inmem.NewFromObject(data)
-	txn, err := store.NewTransaction(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer store.Abort(ctx, txn)
-	compiler := ast.NewCompiler().WithCapabilities(policy.Capabilities()).WithDefaultRegoVersion(ast.RegoV1)
-	runner := tester.NewRunner().
-		SetCompiler(compiler).
-		SetStore(store).
-		SetModules(mods).
-		SetDefaultRegoVersion(ast.RegoV1).
-		SetTimeout(regoTestTimeout).
-		RaiseBuiltinErrors(true)
-	ch, err := runner.RunTests(ctx, txn)
-	if err != nil {
-		var es ast.Errors
-		if errors.As(err, &es) {
-			out := policy.Errors{}
-			for _, e := range es {
-				pe := &policy.Error{Code: policy.CodeRego, Message: e.Message}
-				if e.Location != nil {
-					pe.File, pe.Line, pe.Col = e.Location.File, e.Location.Row, e.Location.Col
-				}
-				out = append(out, pe)
-			}
-			return nil, out
-		}
-		return nil, err
-	}
-	var results []*tester.Result
-	for r := range ch {
-		results = append(results, r)
-	}
-	// Results arrive in any order; report them in file order.
-	sort.Slice(results, func(i, j int) bool {
-		a, b := results[i].Location, results[j].Location
-		if a == nil || b == nil {
-			return a != nil
-		}
-		if a.File != b.File {
-			return a.File < b.File
-		}
-		return a.Row < b.Row
-	})
-	sum := &testSummary{}
-	for _, r := range results {
-		switch {
-		case r.Skip:
-			sum.Skipped++
-		case r.Pass():
-			sum.Passed++
-		default:
-			sum.Failed++
-			fail(r)
-		}
-	}
-	return sum, nil
 }
 
 // summary lists, one line per grant, what the module may do: a verb, then
