@@ -48,8 +48,18 @@ type Options struct {
 	Stdin, Stdout, Stderr *os.File
 	// DenyLog receives one line per denial (os.Stderr if nil).
 	DenyLog io.Writer
-	// Audit, if set, receives every sensitive decision.
+	// Audit, if set, receives every sensitive decision. The manifest's
+	// audit.log, if set, receives them too (NewSystem opens it).
 	Audit func(guard.Record)
+	// Trace, if set, receives one line per host call the guest makes
+	// (wasi.Trace, configured by TraceOptions), with the guard's decision
+	// on sensitive calls. Without it nothing is wrapped: an untraced run
+	// pays nothing for tracing.
+	Trace        io.Writer
+	TraceOptions []wasi.TraceOption
+	// Stats counts calls, time, errors and denials per host function
+	// (wasi.Stats); read them with System.Stats.
+	Stats bool
 	// ModuleSHA256 is the running module's hash, for policies and audit.
 	ModuleSHA256 string
 	// Resolver selects the path resolver (tests run both).
@@ -61,9 +71,21 @@ type Options struct {
 
 // System is a guarded System over the kernel, with the handles a runner
 // needs: Wake to interrupt blocked calls, Close to release everything.
+//
+// Its calls go through the layers Options asked for, outermost first:
+//
+//	Trace -> Stats -> guard -> unix
+//
+// The trace sits above the guard so that it shows each call as the guest
+// made it, with the guard's decision (wasi.RecordDecision); Stats sits
+// below the trace so that its times do not include formatting trace lines.
 type System struct {
-	*guard.System
+	wasi.System // the outermost layer: what the guest's host module calls
+
+	guard   *guard.System
+	stats   *wasi.StatsSystem // nil unless Options.Stats
 	unix    *unix.System
+	audit   *AuditLog // the manifest's audit.log, if any
 	closers []io.Closer
 }
 
@@ -144,12 +166,45 @@ func NewSystem(ctx context.Context, o Options) (*System, error) {
 	if log == nil {
 		log = os.Stderr
 	}
-	g, err := guard.New(ctx, inner, guard.Config{Manifest: m, Engine: eng, ModuleSHA256: o.ModuleSHA256, Log: log, Audit: o.Audit})
+	audit := o.Audit
+	if m.AuditLog != "" {
+		// Opened now, before any kernel backstop a runner applies.
+		s.audit, err = OpenAuditLog(m.AuditLog, map[string]string{"module_sha256": o.ModuleSHA256, "manifest": m.File})
+		if err != nil {
+			inner.Close(ctx)
+			return nil, err
+		}
+		if audit == nil {
+			audit = s.audit.Record
+		} else {
+			given := audit
+			audit = func(r guard.Record) {
+				given(r)
+				s.audit.Record(r)
+			}
+		}
+	}
+	g, err := guard.New(ctx, inner, guard.Config{Manifest: m, Engine: eng, ModuleSHA256: o.ModuleSHA256, Log: log, Audit: audit})
 	if err != nil {
 		inner.Close(ctx)
+		if s.audit != nil {
+			s.audit.Close()
+		}
 		return nil, err
 	}
+	s.guard = g
 	s.System = g
+	if o.Stats {
+		denied := m.OnDenyErrno
+		if denied == wasi.ESUCCESS {
+			denied = wasi.EACCES // the guard's default
+		}
+		s.stats = wasi.Stats(s.System, wasi.StatsDenials(denied))
+		s.System = s.stats
+	}
+	if o.Trace != nil {
+		s.System = wasi.Trace(s.System, o.Trace, o.TraceOptions...)
+	}
 	ok = true
 	return s, nil
 }
@@ -189,8 +244,22 @@ func (s *System) closeFiles() {
 // one): use it to cancel a run. Safe from any goroutine.
 func (s *System) Wake() { s.unix.Wake() }
 
-// Close releases every descriptor of the guest.
-func (s *System) Close(ctx context.Context) error { return s.unix.Close(ctx) }
+// Close releases every descriptor of the guest, and flushes and closes
+// the manifest's audit log.
+func (s *System) Close(ctx context.Context) error {
+	err := s.unix.Close(ctx)
+	if s.audit != nil {
+		err = errors.Join(err, s.audit.Close())
+		s.audit = nil
+	}
+	return err
+}
+
+// Guard returns the guard, under any trace or counting layer.
+func (s *System) Guard() *guard.System { return s.guard }
+
+// Stats returns the call counts (Options.Stats), or nil.
+func (s *System) Stats() *wasi.StatsSystem { return s.stats }
 
 // Unix returns the kernel-level System under the guard.
 func (s *System) Unix() *unix.System { return s.unix }

@@ -54,6 +54,7 @@ func commands() []command {
 	return []command{
 		{name: "run", summary: "run a WASI module", usage: runUsage, run: runMain},
 		{name: "inspect", summary: "describe a module's imports, exports and needs", usage: inspectUsage, run: inspectMain},
+		{name: "learn", summary: "run a module and draft the smallest manifest for that run", usage: learnUsage, run: learnMain},
 		{name: "check", summary: "review a manifest (and module) without running it", usage: checkUsage, run: checkMain},
 		{name: "version", summary: "print the wasibox and wazero versions", usage: versionUsage, run: versionMain},
 		{name: "help", summary: "show help for a command", usage: helpUsage},

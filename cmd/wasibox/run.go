@@ -1,20 +1,28 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime"
+	"runtime/pprof"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/sys"
 	"github.com/wasibox/wasibox"
+	"github.com/wasibox/wasibox/guard"
 	"github.com/wasibox/wasibox/hostabi"
+	"github.com/wasibox/wasibox/policy"
+	"github.com/wasibox/wasibox/wasi"
 )
 
 func runMain(ctx context.Context, e *cliEnv, args []string) int {
@@ -22,17 +30,85 @@ func runMain(ctx context.Context, e *cliEnv, args []string) int {
 	if err != nil {
 		return e.usageFailed(err, runUsage)
 	}
-	return e.run(ctx, f)
+	return e.run(ctx, f, nil)
+}
+
+// observer lets a command built on run (learn) watch a run: the guard's
+// decisions, the System the guest calls, and the guest's status.
+type observer interface {
+	// decided receives every sensitive decision of the guard.
+	decided(guard.Record)
+	// wrap returns the System the host module calls instead of sys.
+	wrap(ctx context.Context, sys *wasibox.System, m *runInfo) (wasi.System, error)
+	// prepare runs just before the kernel backstop: anything the observer
+	// writes later must be opened here. release is called when run returns.
+	prepare(m *runInfo) (release func(), err error)
+	// finish is called once the guest has run, with wasibox's status and
+	// whether the run was cut short (timeout, signal); it returns the
+	// command's status.
+	finish(status int, cut bool) int
+}
+
+// runInfo is what an observer learns about the run.
+type runInfo struct {
+	flags    *runFlags
+	manifest *policy.Manifest // the grants of the run
+	module   string           // the module's file
+	sha256   string           // and its hash
+	cwd      string
 }
 
 // errFinished is the cancellation cause set when the guest has returned:
 // whichever of it, a signal or the timeout comes first decides the status.
 var errFinished = errors.New("finished")
 
-// run runs f.Module and returns wasibox's exit status.
-func (e *cliEnv) run(parent context.Context, f *runFlags) int {
+// run runs f.Module and returns wasibox's exit status. obs, if not nil,
+// watches the run.
+func (e *cliEnv) run(parent context.Context, f *runFlags, obs observer) int {
 	ctx, cancel := context.WithCancelCause(parent)
 	defer cancel(errFinished)
+
+	// Host profiles cover everything wasibox does, compilation included.
+	// Their files are opened now, before the kernel backstop.
+	if f.CPUProfile != "" {
+		pf, err := os.Create(f.CPUProfile)
+		if err != nil {
+			return e.failed("cpuprofile: %v", err)
+		}
+		if err := pprof.StartCPUProfile(pf); err != nil {
+			pf.Close()
+			return e.failed("cpuprofile: %v", err)
+		}
+		defer func() {
+			pprof.StopCPUProfile()
+			if err := pf.Close(); err != nil {
+				fmt.Fprintf(e.stderr, "wasibox: cpuprofile: %v\n", err)
+			}
+		}()
+	}
+	if f.MemProfile != "" {
+		pf, err := os.Create(f.MemProfile)
+		if err != nil {
+			return e.failed("memprofile: %v", err)
+		}
+		defer func() {
+			runtime.GC() // up-to-date statistics, as go test -memprofile
+			err := pprof.WriteHeapProfile(pf)
+			if cerr := pf.Close(); err == nil {
+				err = cerr
+			}
+			if err != nil {
+				fmt.Fprintf(e.stderr, "wasibox: memprofile: %v\n", err)
+			}
+		}()
+	}
+
+	// What a second signal must still flush before exiting at once.
+	var flushers flushList
+	exit := func(code int) {
+		flushers.tryFlush()
+		e.exit(code)
+	}
 
 	// Signals are caught before anything slow (compilation) starts, so that
 	// the first SIGINT/SIGTERM always stops the guest in an orderly way and
@@ -43,7 +119,7 @@ func (e *cliEnv) run(parent context.Context, f *runFlags) int {
 	defer signal.Stop(sigs)
 	done := make(chan struct{})
 	defer close(done)
-	go watchSignals(sigs, done, cancel, e.exit)
+	go watchSignals(sigs, done, cancel, exit)
 
 	cwd, err := os.Getwd()
 	if err != nil {
@@ -92,19 +168,81 @@ func (e *cliEnv) run(parent context.Context, f *runFlags) int {
 		defer t.Stop()
 	}
 
+	// Observation outputs are opened before the backstop below; nothing
+	// is wrapped for what was not asked (an untraced run pays nothing).
+	var audits []func(guard.Record)
+	if f.AuditLog != "" && !sameFile(f.AuditLog, m.AuditLog) {
+		al, err := wasibox.OpenAuditLog(f.AuditLog, map[string]string{"module_sha256": sum, "manifest": m.File})
+		if err != nil {
+			return e.failed("%v", err)
+		}
+		defer func() {
+			if err := al.Close(); err != nil {
+				fmt.Fprintf(e.stderr, "wasibox: %v\n", err)
+			}
+		}()
+		flushers.add(al.TryFlush)
+		audits = append(audits, al.Record)
+	}
+	if obs != nil {
+		audits = append(audits, obs.decided)
+	}
+	var trace io.Writer
+	if f.Trace != "" {
+		if f.Trace == traceStderr {
+			// Unbuffered, in order with the guest's own stderr; each line
+			// is one write, so the two never split each other's lines.
+			trace = e.stderr
+		} else {
+			tf, err := os.Create(f.Trace)
+			if err != nil {
+				return e.failed("trace: %v", err)
+			}
+			lb := newLineBuffer(tf)
+			defer func() {
+				if err := lb.Close(); err != nil {
+					fmt.Fprintf(e.stderr, "wasibox: trace: %v\n", err)
+				}
+			}()
+			flushers.add(lb.tryFlush)
+			trace = lb
+		}
+	}
+
 	// Flags and manifests take one path: the manifest (from -c, or built
 	// from the flags) gives the mounts, environment, network grants and
 	// limits; the guard enforces it over the kernel-level System.
-	system, err := wasibox.NewSystem(ctx, wasibox.Options{
+	opts := wasibox.Options{
 		Manifest:     m,
 		Args:         append([]string{filepath.Base(f.Module)}, f.Args...),
 		HostEnv:      e.environ,
 		DenyLog:      e.stderr,
+		Audit:        fanOut(audits),
 		ModuleSHA256: sum,
 		Resolver:     f.Resolver,
-	})
+		Trace:        trace,
+		Stats:        f.Stats,
+	}
+	if trace != nil {
+		opts.TraceOptions = []wasi.TraceOption{wasi.TraceWithFormat(f.TraceFormat), wasi.TraceMaxString(f.TraceMaxString)}
+	}
+	system, err := wasibox.NewSystem(ctx, opts)
 	if err != nil {
 		return e.failed("%v", err)
+	}
+	if st := system.Stats(); st != nil {
+		// Deferred before the System's Close below, so it runs after it:
+		// the table includes every call, the last fd_close too.
+		defer st.WriteTable(e.stderr)
+	}
+	info := &runInfo{flags: f, manifest: m, module: f.Module, sha256: sum, cwd: cwd}
+	if obs != nil {
+		release, err := obs.prepare(info)
+		if err != nil {
+			system.Close(context.Background())
+			return e.failed("%v", err)
+		}
+		defer release()
 	}
 	// The kernel backstop (Landlock): from here on the process itself can
 	// reach only what the manifest grants, so a bug in wasibox's own code
@@ -133,7 +271,13 @@ func (e *cliEnv) run(parent context.Context, f *runFlags) int {
 		system.Close(context.Background())
 	}()
 
-	host, err := hostabi.Instantiate(ctx, r, system, compiled)
+	guest := wasi.System(system)
+	if obs != nil {
+		if guest, err = obs.wrap(ctx, system, info); err != nil {
+			return e.failed("%v", err)
+		}
+	}
+	host, err := hostabi.Instantiate(ctx, r, guest, compiled)
 	if err != nil {
 		return e.failed("link %s: %v", f.Module, err)
 	}
@@ -153,7 +297,7 @@ func (e *cliEnv) run(parent context.Context, f *runFlags) int {
 		// A wasm start section runs during instantiation and may exit or
 		// be cancelled; anything else is a link error.
 		if cause := runCause(ctx, cancel); cause != nil || isExit(err) {
-			return guestExit(err, cause, e.stderr)
+			return finish(obs, guestExit(err, cause, e.stderr), cause != nil)
 		}
 		return e.failed("instantiate %s: %v", f.Module, err)
 	}
@@ -169,14 +313,109 @@ func (e *cliEnv) run(parent context.Context, f *runFlags) int {
 		start = mod.ExportedFunction("_initialize")
 	}
 	if start == nil {
-		return exitOK
+		return finish(obs, exitOK, false)
 	}
 	if d := start.Definition(); len(d.ParamTypes()) != 0 || len(d.ResultTypes()) != 0 {
 		return e.failed("%s: %s must have type [] -> [], has %v -> %v",
 			f.Module, d.Name(), d.ParamTypes(), d.ResultTypes())
 	}
 	_, err = start.Call(ctx)
-	return guestExit(err, runCause(ctx, cancel), e.stderr)
+	cause := runCause(ctx, cancel)
+	return finish(obs, guestExit(err, cause, e.stderr), cause != nil)
+}
+
+// finish hands the guest's status to obs, if any.
+func finish(obs observer, status int, cut bool) int {
+	if obs == nil {
+		return status
+	}
+	return obs.finish(status, cut)
+}
+
+// fanOut returns one audit callback that calls each of fns, or nil.
+func fanOut(fns []func(guard.Record)) func(guard.Record) {
+	switch len(fns) {
+	case 0:
+		return nil
+	case 1:
+		return fns[0]
+	}
+	return func(r guard.Record) {
+		for _, fn := range fns {
+			fn(r)
+		}
+	}
+}
+
+// sameFile reports whether a and b name the same file (b may be "").
+func sameFile(a, b string) bool {
+	if b == "" {
+		return false
+	}
+	aa, err1 := filepath.Abs(a)
+	bb, err2 := filepath.Abs(b)
+	return err1 == nil && err2 == nil && aa == bb
+}
+
+// flushList holds what must be flushed when wasibox exits at once (a
+// second signal), without waiting for a writer in progress.
+type flushList struct {
+	mu  sync.Mutex
+	fns []func()
+}
+
+func (l *flushList) add(fn func()) {
+	l.mu.Lock()
+	l.fns = append(l.fns, fn)
+	l.mu.Unlock()
+}
+
+func (l *flushList) tryFlush() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, fn := range l.fns {
+		fn()
+	}
+}
+
+// lineBuffer buffers trace lines for a file: one write(2) per line would
+// cost more than most host calls. Every write it makes ends at a line
+// boundary, so a reader (tail -f) never sees half a line. The tracer
+// writes whole lines, one Write each.
+type lineBuffer struct {
+	mu sync.Mutex
+	w  *bufio.Writer
+	f  *os.File
+}
+
+func newLineBuffer(f *os.File) *lineBuffer {
+	return &lineBuffer{w: bufio.NewWriterSize(f, 64<<10), f: f}
+}
+
+// Write implements io.Writer for whole lines.
+func (b *lineBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if len(p) > b.w.Available() && b.w.Buffered() > 0 {
+		if err := b.w.Flush(); err != nil {
+			return 0, err
+		}
+	}
+	return b.w.Write(p)
+}
+
+func (b *lineBuffer) tryFlush() {
+	if b.mu.TryLock() {
+		b.w.Flush() //nolint:errcheck // exiting anyway
+		b.mu.Unlock()
+	}
+}
+
+// Close flushes the buffer and closes the file.
+func (b *lineBuffer) Close() error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return errors.Join(b.w.Flush(), b.f.Close())
 }
 
 // watchSignals cancels the run with the first signal from sigs as cause,

@@ -47,6 +47,15 @@ type runFlags struct {
 	// Limits (limits.*); with -c they may only narrow the manifest's.
 	Memory, StdoutLimit, StderrLimit, WriteQuota, ModuleSize uint64
 
+	// Observation: none of these grants anything, so all are allowed with -c.
+	Trace          string           // --trace: "" off, "-" stderr, else a file
+	TraceFormat    wasi.TraceFormat // --trace-format
+	TraceMaxString int              // --trace-max-string; 0 = whole strings
+	Stats          bool             // --stats: a table of calls on stderr at exit
+	AuditLog       string           // --audit-log: JSON lines, appended
+	CPUProfile     string           // --cpuprofile: pprof CPU profile of the host
+	MemProfile     string           // --memprofile: pprof heap profile at exit
+
 	// set records which flags were given, to refuse widening a manifest.
 	set map[string]bool
 
@@ -104,6 +113,21 @@ Flags:
   --lookup NAME            allow getaddrinfo for NAME ("*.example.com" ok;
                            repeatable)
 
+Observing a run (allowed with -c: they grant nothing):
+  --trace[=FILE]           one line per host call (arguments, result, errno,
+                           the guard's decision, duration) to FILE, or to
+                           stderr without =FILE; each line is written whole
+  --trace-format text|json one JSON object per line with json (default text)
+  --trace-max-string N     shorten strings and paths to N bytes (default 128;
+                           0 shows them whole)
+  --stats                  at exit, print calls, time, errors and denials per
+                           host function on stderr (like strace -c)
+  --audit-log FILE         append every sensitive decision, allowed or denied,
+                           to FILE as JSON lines (OPA decision-log fields); a
+                           manifest's audit.log is written as well
+  --cpuprofile FILE        write a pprof CPU profile of wasibox itself
+  --memprofile FILE        write a pprof heap profile of wasibox at exit
+
 Exit status: the guest's exit code (0-255; a larger one is reported and
 becomes 1), 2 bad command line, 124 timeout, 125 wasibox failed (module not
 found, invalid module, link error, unusable --dir), 130/143 SIGINT/SIGTERM,
@@ -114,8 +138,14 @@ found, invalid module, link error, unusable --dir), 130/143 SIGINT/SIGTERM,
 // flag.ErrHelp for -h/--help and an error matching errUsage for anything
 // else that is wrong with the command line.
 func parseRunFlags(args []string) (*runFlags, error) {
+	return parseFlags("run", args, nil)
+}
+
+// parseFlags parses the run flags of command cmd ("run", "learn"); extra,
+// if set, defines the command's own flags as well.
+func parseFlags(cmd string, args []string, extra func(*flag.FlagSet)) (*runFlags, error) {
 	f := &runFlags{}
-	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
 	// The flag package's own messages are replaced by ours (one line).
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
@@ -139,6 +169,16 @@ func parseRunFlags(args []string) (*runFlags, error) {
 	fs.Var(sizeValue{&f.StderrLimit}, "stderr-limit", "")
 	fs.Var(sizeValue{&f.WriteQuota}, "write-quota", "")
 	fs.Var(sizeValue{&f.ModuleSize}, "max-module-size", "")
+	fs.Var(traceValue{&f.Trace}, "trace", "")
+	fs.Var(funcValue(f.setTraceFormat), "trace-format", "")
+	fs.IntVar(&f.TraceMaxString, "trace-max-string", wasi.DefaultTraceMaxString, "")
+	fs.BoolVar(&f.Stats, "stats", false, "")
+	fs.Var(fileValue{&f.AuditLog}, "audit-log", "")
+	fs.Var(fileValue{&f.CPUProfile}, "cpuprofile", "")
+	fs.Var(fileValue{&f.MemProfile}, "memprofile", "")
+	if extra != nil {
+		extra(fs)
+	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil, err
@@ -151,14 +191,66 @@ func parseRunFlags(args []string) (*runFlags, error) {
 	if f.MaxOpenFiles < 0 {
 		return nil, usagef("--max-open-files must not be negative, got %d", f.MaxOpenFiles)
 	}
+	if f.TraceMaxString < 0 {
+		return nil, usagef("--trace-max-string must not be negative, got %d", f.TraceMaxString)
+	}
 	if fs.NArg() == 0 {
-		return nil, usagef("missing module: wasibox run [flags] app.wasm [args...]")
+		return nil, usagef("missing module: wasibox %s [flags] app.wasm [args...]", cmd)
 	}
 	f.Module = fs.Arg(0)
 	f.Args = fs.Args()[1:]
 	f.set = map[string]bool{}
 	fs.Visit(func(fl *flag.Flag) { f.set[fl.Name] = true })
+	if f.Trace == "" && (f.set["trace-format"] || f.set["trace-max-string"]) {
+		return nil, usagef("--trace-format and --trace-max-string need --trace")
+	}
 	return f, nil
+}
+
+// traceStderr is the value of runFlags.Trace for a bare --trace.
+const traceStderr = "-"
+
+// traceValue is --trace[=FILE]: a boolean flag to the flag package, so
+// that a bare --trace does not take the module's name as its value. The
+// file must therefore be given with "=" (--trace=out.log).
+type traceValue struct{ p *string }
+
+func (v traceValue) Set(s string) error {
+	switch s {
+	case "true", "":
+		*v.p = traceStderr
+	case "false":
+		*v.p = ""
+	default:
+		if strings.IndexByte(s, 0) >= 0 {
+			return errors.New("NUL byte in path")
+		}
+		*v.p = s
+	}
+	return nil
+}
+func (v traceValue) String() string   { return "" }
+func (v traceValue) IsBoolFlag() bool { return true }
+
+// fileValue is a flag naming a file wasibox writes.
+type fileValue struct{ p *string }
+
+func (v fileValue) Set(s string) error {
+	if s == "" || strings.IndexByte(s, 0) >= 0 {
+		return errors.New("want a file path")
+	}
+	*v.p = s
+	return nil
+}
+func (v fileValue) String() string { return "" }
+
+func (f *runFlags) setTraceFormat(s string) error {
+	tf, err := wasi.ParseTraceFormat(s)
+	if err != nil {
+		return err
+	}
+	f.TraceFormat = tf
+	return nil
 }
 
 func (f *runFlags) addRule(name string, dst *[]policy.NetRule) func(string) error {
