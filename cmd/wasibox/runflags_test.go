@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/wasibox/wasibox/unix"
+	"github.com/wasibox/wasibox/wasi"
 )
 
 func TestParseMount(t *testing.T) {
@@ -97,6 +98,23 @@ func TestParseRunFlags(t *testing.T) {
 			args: []string{"--resolver=openat2", "a.wasm"},
 			want: &runFlags{Resolver: unix.ResolveOpenat2, Module: "a.wasm", Args: []string{}},
 		},
+		{
+			name: "bare --trace is stderr and leaves the module alone",
+			args: []string{"--trace", "a.wasm", "x"},
+			want: &runFlags{Trace: traceStderr, Module: "a.wasm", Args: []string{"x"}},
+		},
+		{
+			name: "observation",
+			args: []string{"--trace=t.log", "--trace-format", "json", "--trace-max-string", "0", "--stats",
+				"--audit-log", "a.jsonl", "--cpuprofile=c.prof", "--memprofile", "m.prof", "a.wasm"},
+			want: &runFlags{Trace: "t.log", TraceFormat: wasi.TraceJSON, TraceMaxString: -1, Stats: true,
+				AuditLog: "a.jsonl", CPUProfile: "c.prof", MemProfile: "m.prof", Module: "a.wasm", Args: []string{}},
+		},
+		{name: "trace format without trace", args: []string{"--trace-format", "json", "a.wasm"}, wantErr: "need --trace"},
+		{name: "trace max without trace", args: []string{"--trace-max-string", "9", "a.wasm"}, wantErr: "need --trace"},
+		{name: "bad trace format", args: []string{"--trace", "--trace-format", "xml", "a.wasm"}, wantErr: "unknown trace format"},
+		{name: "negative trace max", args: []string{"--trace", "--trace-max-string", "-1", "a.wasm"}, wantErr: "negative"},
+		{name: "empty audit log", args: []string{"--audit-log=", "a.wasm"}, wantErr: "want a file path"},
 		{name: "help", args: []string{"-h"}, wantErr: "help"},
 		{name: "long help", args: []string{"--help"}, wantErr: "help"},
 		{name: "missing module", args: []string{"--dir", "."}, wantErr: "missing module"},
@@ -134,6 +152,14 @@ func TestParseRunFlags(t *testing.T) {
 					t.Fatalf("parseRunFlags(%q): %v", tt.args, err)
 				}
 				got.set = nil // which flags were given: checked by TestRunManifestWidening
+				// The table leaves the default --trace-max-string out; -1
+				// stands for an explicit 0.
+				switch tt.want.TraceMaxString {
+				case 0:
+					tt.want.TraceMaxString = wasi.DefaultTraceMaxString
+				case -1:
+					tt.want.TraceMaxString = 0
+				}
 				if !reflect.DeepEqual(got, tt.want) {
 					t.Fatalf("parseRunFlags(%q)\n got %+v\nwant %+v", tt.args, got, tt.want)
 				}
