@@ -28,5 +28,7 @@
 // The host must grant the network (wasibox: --listen / --connect, or the
 // manifest's net section); a denied call fails with EACCES.
 //
-// On platforms other than wasip1 the package is empty.
+// On platforms other than wasip1 the functions forward to package net, so
+// that a guest program using the package also builds natively (the network
+// benchmarks time the same server built both ways).
 package sock

@@ -1,8 +1,7 @@
-//go:build wasip1
-
 // Command httpserver is a test guest: a net/http server on a socket opened
 // with guest/sock.Listen (WasmEdge socket extensions), driven by Go's
-// netpoller through poll_oneoff.
+// netpoller through poll_oneoff. It also builds natively (guest/sock then
+// forwards to package net), which internal/netbench times as the baseline.
 //
 // Usage: httpserver <host:port>. It prints "listening <addr>" once the
 // socket listens (port 0 picks one). Routes:
