@@ -31,7 +31,9 @@ const direntHeader = 19
 // just past entry base+len(ents) (only fd_readdir moves it: fd_seek and
 // fd_read refuse directories); eof means the kernel returned nothing past
 // the window. The window is at most dirBatchSize bytes of names plus their
-// index, whatever the directory's size, and both slices are reused.
+// index, whatever the directory's size, and both slices are reused: by
+// this descriptor, then, once it is closed, by the next directory read
+// (System.spareDir).
 //
 // A guest reading with a small buffer asks again from the cookie of the
 // entry that did not fit, which is still in the window, so it costs no
@@ -55,9 +57,23 @@ type dirEnt struct {
 	typKnown bool // false for DT_UNKNOWN until fstatat resolves it
 }
 
-// release drops the cache's memory (the descriptor is being closed).
-func (d *dirState) release() {
-	d.buf, d.ents = nil, nil
+// dirBatchEntries is the most entries one getdents64 batch can hold: the
+// smallest record is 24 bytes (header, a one-byte name and its NUL, padded
+// to 8). ents is allocated with this capacity, so it never grows.
+const dirBatchEntries = dirBatchSize / 24
+
+// newDirState returns an empty cache with its buffers allocated for a full
+// batch.
+func newDirState() *dirState {
+	return &dirState{buf: make([]byte, dirBatchSize), ents: make([]dirEnt, 0, dirBatchEntries)}
+}
+
+// recycled empties the cache of a descriptor being closed, keeping its
+// buffers, for the next directory read (System.spareDir). The names left
+// in buf are unreachable: only ents points into buf, and it is empty.
+func (d *dirState) recycled() *dirState {
+	*d = dirState{buf: d.buf, ents: d.ents[:0]}
+	return d
 }
 
 // FDReadDir implements wasi.System.
@@ -83,7 +99,14 @@ func (s *System) FDReadDir(ctx context.Context, fd wasi.FD, buf []byte, cookie w
 	}
 	d := f.dir
 	if d == nil {
-		d = &dirState{}
+		// The spare is the cache of the last directory closed: listing
+		// directory after directory (a tree walk, or opendir/closedir in a
+		// loop) allocates nothing after the first.
+		if d = s.spareDir; d != nil {
+			s.spareDir = nil
+		} else {
+			d = newDirState()
+		}
 		f.dir = d
 	}
 	if cookie < d.base || (cookie == 0 && d.dirty) {
@@ -132,9 +155,6 @@ func (d *dirState) rewind(fd int) wasi.Errno {
 // fill replaces the window with the next getdents64 batch. At the end of
 // the directory the window is kept (the kernel wrote nothing) and eof set.
 func (d *dirState) fill(fd int) wasi.Errno {
-	if d.buf == nil {
-		d.buf = make([]byte, dirBatchSize)
-	}
 	d.dirty = true
 	var n int
 	for {

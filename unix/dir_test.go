@@ -282,13 +282,60 @@ func TestFDReadDirErrors(t *testing.T) {
 	if n, errno := e.s.FDReadDir(ctx, gone, make([]byte, 100), 0); errno != wasi.ESUCCESS && errno != wasi.ENOENT {
 		t.Errorf("removed directory: %d, %v", n, errno)
 	}
-	// Closing releases the cache.
+	// Closing hands the cache, emptied, to the next directory read.
 	e.s.FDReadDir(ctx, fdPreopen, make([]byte, 100), 0)
 	d := e.s.files[fdPreopen].dir
 	e.s.FDClose(ctx, fdPreopen)
-	if d.buf != nil || d.ents != nil {
-		t.Error("cache kept after close")
+	if e.s.spareDir != d || len(d.ents) != 0 || d.base != 0 || d.eof || d.dirty {
+		t.Errorf("after close: spare %p (closed %p), %+v", e.s.spareDir, d, *d)
 	}
+	if n, errno := e.s.FDReadDir(ctx, gone, make([]byte, 100), 0); errno != wasi.ESUCCESS && errno != wasi.ENOENT {
+		t.Errorf("removed directory with the spare cache: %d, %v", n, errno)
+	}
+}
+
+// TestFDReadDirSpare lists two directories one after the other through the
+// same recycled cache: the second sees its own entries only, from the
+// start.
+func TestFDReadDirSpare(t *testing.T) {
+	e := newFDEnv(t, noStdioConfig())
+	ctx := t.Context()
+	for _, d := range []string{"a", "b"} {
+		if err := os.Mkdir(filepath.Join(e.dir, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	populate(t, filepath.Join(e.dir, "a"), 200) // more entries than b: stale ones would show
+	populate(t, filepath.Join(e.dir, "b"), 3)
+	open := func(name string) wasi.FD {
+		fd, errno := e.s.PathOpen(ctx, fdPreopen, 0, name, wasi.ODirectory, wasi.DirectoryRights, 0, 0)
+		if errno != wasi.ESUCCESS {
+			t.Fatal(errno)
+		}
+		return fd
+	}
+	a := open("a")
+	checkListing(t, readAll(t, e.s, a, 256, 0), hostListing(t, filepath.Join(e.dir, "a")), 0)
+	cache := e.s.files[a].dir
+	if errno := e.s.FDClose(ctx, a); errno != wasi.ESUCCESS {
+		t.Fatal(errno)
+	}
+	b := open("b")
+	checkListing(t, readAll(t, e.s, b, 100, 0), hostListing(t, filepath.Join(e.dir, "b")), 0)
+	if e.s.files[b].dir != cache || e.s.spareDir != nil {
+		t.Errorf("b's cache %p, want the spare %p; spare now %p", e.s.files[b].dir, cache, e.s.spareDir)
+	}
+	// Renumbering onto a directory recycles its cache too.
+	a = open("a")
+	readAll(t, e.s, a, 256, 0)
+	cacheA := e.s.files[a].dir
+	if errno := e.s.FDRenumber(ctx, b, a); errno != wasi.ESUCCESS {
+		t.Fatal(errno)
+	}
+	if e.s.spareDir != cacheA {
+		t.Errorf("spare after renumber %p, want %p", e.s.spareDir, cacheA)
+	}
+	checkListing(t, readAll(t, e.s, a, 100, 0), hostListing(t, filepath.Join(e.dir, "b")), 0)
 }
 
 func TestDirentType(t *testing.T) {

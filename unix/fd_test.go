@@ -975,6 +975,115 @@ func TestFDReadStdin(t *testing.T) {
 	}
 }
 
+// TestFDReadFileNowait reads regular files through readFile's two paths:
+// RWF_NOWAIT from the page cache, and the ordinary read for what the cache
+// does not hold (evicted with POSIX_FADV_DONTNEED, which the kernel may
+// ignore: the contents are checked either way) or where the file system
+// refuses RWF_NOWAIT (tmpfs).
+func TestFDReadFileNowait(t *testing.T) {
+	const size = 256 << 10
+	data := make([]byte, size)
+	for i := range data {
+		data[i] = byte(i * 7 / 5)
+	}
+	dirs := map[string]string{"tmp": ""}
+	if st, err := os.Stat("/dev/shm"); err == nil && st.IsDir() {
+		dirs["shm"] = "/dev/shm"
+	}
+	for name, base := range dirs {
+		t.Run(name, func(t *testing.T) {
+			e := newFDEnv(t, noStdioConfig())
+			ctx := t.Context()
+			dir := e.dir
+			if base != "" {
+				var err error
+				if dir, err = os.MkdirTemp(base, "wasibox-test-"); err != nil {
+					t.Skip(err)
+				}
+				t.Cleanup(func() { os.RemoveAll(dir) })
+			}
+			path := filepath.Join(dir, "f")
+			if err := os.WriteFile(path, data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			hfd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC|unix.O_NONBLOCK, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fd := e.install(t, hfd, wasi.FileRights)
+			evict := func(off, n int64) {
+				if n == 0 {
+					return // (length 0 would mean "to the end of the file")
+				}
+				unix.Fdatasync(hfd)
+				unix.Fadvise(hfd, off, n, unix.FADV_DONTNEED)
+			}
+			for _, c := range []struct {
+				name   string
+				evict  [2]int64 // byte range dropped from the cache first
+				off    int64    // read from here (pread; fd_read seeks first)
+				bufLen int
+			}{
+				{"cached", [2]int64{}, 0, size},
+				{"none cached", [2]int64{0, size}, 0, size},
+				{"second half evicted", [2]int64{size / 2, size / 2}, 0, size},
+				{"split over two iovecs", [2]int64{size / 2, size / 2}, 1000, size - 2000},
+				{"past the end", [2]int64{0, size}, size - 100, 4096},
+			} {
+				for _, pread := range []bool{false, true} {
+					evict(c.evict[0], c.evict[1])
+					buf := make([]byte, c.bufLen)
+					iovs := [][]byte{buf[:c.bufLen/3], buf[c.bufLen/3:]}
+					var n wasi.Size
+					var errno wasi.Errno
+					if pread {
+						n, errno = e.s.FDPread(ctx, fd, iovs, wasi.FileSize(c.off))
+					} else {
+						if _, errno := e.s.FDSeek(ctx, fd, c.off, wasi.WhenceSet); errno != wasi.ESUCCESS {
+							t.Fatal(errno)
+						}
+						n, errno = e.s.FDRead(ctx, fd, iovs)
+					}
+					want := data[c.off:min(c.off+int64(c.bufLen), size)]
+					if errno != wasi.ESUCCESS || !bytes.Equal(buf[:n], want) {
+						t.Errorf("%s (pread %v): %d bytes, %v; want %d bytes", c.name, pread, n, errno, len(want))
+					}
+					if !pread {
+						if pos, _ := unix.Seek(hfd, 0, unix.SEEK_CUR); pos != c.off+int64(n) {
+							t.Errorf("%s: offset %d after reading %d from %d", c.name, pos, n, c.off)
+						}
+					}
+				}
+			}
+			if got := e.s.files[fd].noNowait; got != (name == "shm") {
+				t.Logf("noNowait = %v on %s (RWF_NOWAIT support depends on the kernel and file system)", got, name)
+			}
+		})
+	}
+}
+
+// TestFDReadStdinDevice reads a character device that honours RWF_NOWAIT
+// (/dev/zero) as stdin: one preadv2 per read, no poll first.
+func TestFDReadStdinDevice(t *testing.T) {
+	zero, err := os.Open("/dev/zero")
+	if err != nil {
+		t.Skip(err)
+	}
+	defer zero.Close()
+	cfg := noStdioConfig()
+	cfg.Stdin = int(zero.Fd())
+	e := newFDEnv(t, cfg)
+	buf := bytes.Repeat([]byte{1}, 100)
+	for range 3 {
+		if n, errno := e.s.FDRead(t.Context(), 0, [][]byte{buf}); n != 100 || errno != wasi.ESUCCESS || !bytes.Equal(buf, make([]byte, 100)) {
+			t.Fatalf("read /dev/zero: %d, %v", n, errno)
+		}
+	}
+	if e.s.files[0].noNowait {
+		t.Log("RWF_NOWAIT refused on /dev/zero by this kernel: reads poll first")
+	}
+}
+
 func TestFDWriteStdout(t *testing.T) {
 	r, w := hostPipe(t)
 	cfg := noStdioConfig()

@@ -190,6 +190,16 @@ func (s *System) PathLink(ctx context.Context, oldFD wasi.FD, oldFlags wasi.Look
 // OTruncate, Append, fd_write or fd_allocate) is EROFS, and the new
 // descriptor is read-only too.
 //
+// The new descriptor's type (which selects its rights mask and how its I/O
+// waits) is known without a system call for ODirectory (a directory) and
+// for OCreate|OExclusive (a regular file it just created). Otherwise it is
+// left pending (file.typPending): no fstat here, the first call that needs
+// the type makes it (lookup settles it before any right is checked), and
+// fd_filestat_get, whose fstat is needed anyway, settles it for free.
+// Before settling, the descriptor's rights are only used by fd_close,
+// fd_renumber and fd_filestat_get, which check none or a right common to
+// both masks, so no call ever sees a right the settled mask would drop.
+//
 // Host descriptors are always O_NONBLOCK (a FIFO opened for reading must
 // not block the host; fd_read emulates blocking) and O_NOCTTY; the guest's
 // flags are kept as it asked.
@@ -279,25 +289,29 @@ func (s *System) PathOpen(ctx context.Context, fd wasi.FD, dirFlags wasi.LookupF
 	if errno != wasi.ESUCCESS {
 		return -1, errno
 	}
-	typ := wasi.DirectoryType
-	if !oflags.Has(wasi.ODirectory) {
-		if err := unix.Fstat(hfd, &s.path.st); err != nil {
-			unix.Close(hfd)
-			return -1, wasi.ErrnoOf(err)
-		}
-		typ = fileTypeOf(s.path.st.Mode)
+	if !write {
+		// ftruncate needs a writable descriptor (and directories never
+		// hold this right: it is not in wasi.DirectoryRights).
+		base &^= wasi.FDFileStatSetSizeRight
 	}
-	if typ == wasi.DirectoryType {
-		base &= wasi.DirectoryRights
-		inherit &= wasi.DirectoryRights | wasi.FileRights
-	} else {
-		base &= wasi.FileRights
-		inherit = 0 // nothing is opened through a file
-		if !write {
-			base &^= wasi.FDFileStatSetSizeRight // ftruncate needs a writable descriptor
-		}
+	// Until the type is known, the rights are bounded by what either type
+	// could keep; setType narrows them to the type's own.
+	base &= wasi.DirectoryRights | wasi.FileRights
+	inherit &= wasi.DirectoryRights | wasi.FileRights
+	f := &file{fd: hfd, flags: fdFlags, base: base, inherit: inherit, readOnly: d.readOnly}
+	switch {
+	case oflags.Has(wasi.ODirectory):
+		f.setType(wasi.DirectoryType) // O_DIRECTORY opens nothing else
+	case oflags.Has(wasi.OCreate | wasi.OExclusive):
+		f.setType(wasi.RegularFileType) // O_CREAT|O_EXCL succeeded: a new regular file
+	default:
+		// The type is learnt when first needed (lookup) or from the
+		// guest's own fd_filestat_get, rather than with an fstat here:
+		// open + fstat + close, the pattern of wasi-libc's fopen and
+		// of stat-after-open code, then makes three system calls, as
+		// natively, instead of four.
+		f.typPending = true
 	}
-	f := &file{fd: hfd, typ: typ, flags: fdFlags, base: base, inherit: inherit, readOnly: d.readOnly}
 	nfd, errno := s.install(f)
 	if errno != wasi.ESUCCESS {
 		unix.Close(hfd)

@@ -360,6 +360,112 @@ func TestPathOpenRights(t *testing.T) {
 	})
 }
 
+// TestPathOpenTypePending checks the deferred file type of path_open: no
+// fstat at open unless the flags tell the type, the type and rights masks
+// settled by the first call that needs them or by fd_filestat_get, and
+// fd_close and fd_renumber working without settling.
+func TestPathOpenTypePending(t *testing.T) {
+	if commonRights&wasi.FDFileStatGetRight == 0 {
+		t.Fatal("fd_filestat_get is not a right of both files and directories: FDFileStatGet must settle first")
+	}
+	ptEach(t, func(t *testing.T, r Resolver) {
+		root := t.TempDir()
+		ptMake(t, root, append([]string{"fifo|"}, ptTree...)...)
+		ctx := t.Context()
+		s := ptNew(t, r, Preopen{HostPath: root, GuestPath: "/"})
+		open := func(path string, oflags wasi.OFlags, base wasi.Rights) (wasi.FD, *file) {
+			t.Helper()
+			fd, errno := s.PathOpen(ctx, 3, wasi.SymlinkFollow, path, oflags, base, wasi.AllRights, 0)
+			if errno != wasi.ESUCCESS {
+				t.Fatalf("open %s: %v", path, errno)
+			}
+			return fd, s.files[fd] // not lookup: it would settle
+		}
+		readOnly := wasi.AllRights &^ (wasi.FDWriteRight | wasi.FDAllocateRight)
+
+		t.Run("file settled by fd_filestat_get", func(t *testing.T) {
+			fd, f := open("lf", 0, readOnly)
+			if !f.typPending {
+				t.Fatal("type not pending after a plain open")
+			}
+			if f.base&^(wasi.DirectoryRights|wasi.FileRights) != 0 || f.base.Has(wasi.FDFileStatSetSizeRight) {
+				t.Errorf("pending rights %v exceed what either type keeps", f.base)
+			}
+			st, errno := s.FDFileStatGet(ctx, fd)
+			ptWant(t, "filestat", errno, wasi.ESUCCESS)
+			if f.typPending || f.typ != wasi.RegularFileType || st.FileType != wasi.RegularFileType {
+				t.Errorf("after filestat: pending %v, type %v, stat type %v", f.typPending, f.typ, st.FileType)
+			}
+			if want := readOnly & wasi.FileRights &^ wasi.FDFileStatSetSizeRight; f.base != want || f.inherit != 0 {
+				t.Errorf("rights %v / %v, want %v / 0", f.base, f.inherit, want)
+			}
+			_, errno = s.PathOpen(ctx, fd, 0, "x", 0, 0, 0, 0)
+			ptWant(t, "open through a file", errno, wasi.ENOTDIR)
+			ptWant(t, "close", s.FDClose(ctx, fd), wasi.ESUCCESS)
+		})
+
+		t.Run("directory settled by lookup", func(t *testing.T) {
+			fd, f := open("d", 0, readOnly)
+			if !f.typPending {
+				t.Fatal("type not pending after a plain open")
+			}
+			_, errno := s.FDRead(ctx, fd, [][]byte{make([]byte, 8)})
+			ptWant(t, "read a directory", errno, wasi.EISDIR)
+			st, errno := s.FDStatGet(ctx, fd)
+			ptWant(t, "fdstat", errno, wasi.ESUCCESS)
+			if st.FileType != wasi.DirectoryType || st.RightsBase != readOnly&wasi.DirectoryRights ||
+				st.RightsInheriting != wasi.DirectoryRights|wasi.FileRights {
+				t.Errorf("fdstat %+v", st)
+			}
+			g, errno := s.PathOpen(ctx, fd, 0, "g", 0, wasi.FDReadRight, 0, 0)
+			ptWant(t, "open through the directory", errno, wasi.ESUCCESS)
+			s.FDClose(ctx, g)
+			s.FDClose(ctx, fd)
+		})
+
+		t.Run("FIFO settled by fd_fdstat_get", func(t *testing.T) {
+			fd, _ := open("fifo", 0, wasi.FDReadRight)
+			st, errno := s.FDStatGet(ctx, fd)
+			ptWant(t, "fdstat", errno, wasi.ESUCCESS)
+			if st.FileType != wasi.UnknownType || st.RightsBase != wasi.FDReadRight {
+				t.Errorf("fdstat %+v", st)
+			}
+			s.FDClose(ctx, fd)
+		})
+
+		t.Run("close and renumber do not settle", func(t *testing.T) {
+			a, fa := open("f", 0, readOnly)
+			b, fb := open("d", 0, readOnly)
+			ptWant(t, "renumber", s.FDRenumber(ctx, a, b), wasi.ESUCCESS)
+			if !fa.typPending || !fb.typPending {
+				t.Errorf("renumber settled a type: %v, %v", fa.typPending, fb.typPending)
+			}
+			if got := ptFile(t, s, b); got != fa || got.typ != wasi.RegularFileType {
+				t.Errorf("renumbered fd: %p (want %p), type %v", got, fa, got.typ)
+			}
+			c, fc := open("f", 0, readOnly)
+			ptWant(t, "close", s.FDClose(ctx, c), wasi.ESUCCESS)
+			if !fc.typPending {
+				t.Error("close settled the type")
+			}
+			s.FDClose(ctx, b)
+		})
+
+		t.Run("type known from the flags", func(t *testing.T) {
+			fd, f := open("d", wasi.ODirectory, readOnly)
+			if f.typPending || f.typ != wasi.DirectoryType {
+				t.Errorf("ODirectory: pending %v, type %v", f.typPending, f.typ)
+			}
+			s.FDClose(ctx, fd)
+			fd, f = open("new", wasi.OCreate|wasi.OExclusive, wasi.AllRights)
+			if f.typPending || f.typ != wasi.RegularFileType || f.base != wasi.FileRights || f.inherit != 0 {
+				t.Errorf("OCreate|OExclusive: pending %v, type %v, rights %v / %v", f.typPending, f.typ, f.base, f.inherit)
+			}
+			s.FDClose(ctx, fd)
+		})
+	})
+}
+
 func TestPathOpenEMFILE(t *testing.T) {
 	ptEach(t, func(t *testing.T, r Resolver) {
 		root := t.TempDir()

@@ -104,9 +104,14 @@ func (s *System) PollOneOff(ctx context.Context, subs []wasi.Subscription, event
 	s.pollFDs = fds
 
 	// The clocks above were read before monoStart, so deadlines measured
-	// from monoStart can only be late, never early.
+	// from monoStart can only be late, never early. The monotonic clock is
+	// read only when the call may wait for a clock: without a wait
+	// (a zero timeout, or an event already there), elapsed stays 0, so a
+	// clock due now triggers and any later one does not, as it may not
+	// have yet (wazero's WASI reads no clock for a zero timeout either).
+	timed := haveClock && !immediate && minRem > 0
 	var monoStart uint64
-	if haveClock {
+	if timed {
 		monoStart = s.monoNow()
 	}
 	elapsed := uint64(0) // since monoStart, as of the last reading
@@ -139,7 +144,7 @@ func (s *System) PollOneOff(ctx context.Context, subs []wasi.Subscription, event
 				if s.closed.Load() {
 					return 0, wasi.ECANCELED
 				}
-				if haveClock {
+				if timed {
 					elapsed = s.monoNow() - monoStart
 				}
 				continue
@@ -151,7 +156,7 @@ func (s *System) PollOneOff(ctx context.Context, subs []wasi.Subscription, event
 				return 0, wasi.ECANCELED
 			}
 		}
-		if haveClock {
+		if timed {
 			elapsed = s.monoNow() - monoStart
 		}
 		if n := s.pollEvents(subs, events, fds, &clocks, elapsed); n > 0 {

@@ -150,6 +150,11 @@ type System struct {
 
 	path pathScratch // path call scratch: NUL-terminated names, stat buffers (resolve_linux.go)
 
+	// spareDir is the fd_readdir cache of the last directory closed, handed
+	// to the next directory read so that a guest listing directory after
+	// directory reuses one getdents64 buffer (dir_linux.go).
+	spareDir *dirState
+
 	lim limitState // byte limits on stdout, stderr and preopens (limits_linux.go)
 }
 
@@ -167,9 +172,14 @@ type file struct {
 	preopen      string // guest path if this is a preopen, "" otherwise
 	hostPath     string // host path of a preopen (for FDGuestPath), "" otherwise
 	readOnly     bool   // descends from a read-only mount
-	hostBlocking bool   // host fd is blocking and shared (stdio): poll before reading
-	dir          *dirState
-	sock         *sockState
+	hostBlocking bool   // host fd is blocking and shared (stdio): never a plain read (fd_linux.go, ioMode)
+	noNowait     bool   // RWF_NOWAIT was refused on this fd (terminals, tmpfs, FUSE): see fd_linux.go
+	// typPending: path_open did not fstat the new descriptor, so typ is not
+	// known yet and base/inherit are not yet masked for it; lookup settles
+	// both before anything reads them (see settleType).
+	typPending bool
+	dir        *dirState
+	sock       *sockState
 }
 
 // New opens the preopens and stdio and returns a System.
@@ -326,8 +336,33 @@ func (s *System) install(f *file) (wasi.FD, wasi.Errno) {
 }
 
 // lookup returns the open file for fd (EBADF if none) holding all of need
-// (ENOTCAPABLE otherwise).
+// (ENOTCAPABLE otherwise). Its type and rights are settled: a descriptor
+// whose type path_open left pending is fstat'ed here first.
 func (s *System) lookup(fd wasi.FD, need wasi.Rights) (*file, wasi.Errno) {
+	if uint32(fd) >= uint32(len(s.files)) {
+		return nil, wasi.EBADF
+	}
+	f := s.files[fd]
+	if f == nil {
+		return nil, wasi.EBADF
+	}
+	if f.typPending {
+		if errno := f.settleType(); errno != wasi.ESUCCESS {
+			return nil, errno
+		}
+	}
+	if !f.base.Has(need) {
+		return nil, wasi.ENOTCAPABLE
+	}
+	return f, wasi.ESUCCESS
+}
+
+// lookupUnsettled is lookup without settling a pending type, for the calls
+// that need neither the type nor a type-specific right (fd_close,
+// fd_renumber, and fd_filestat_get, which settles from its own fstat).
+// need must lie within commonRights, so that the check gives the same
+// answer before and after settling.
+func (s *System) lookupUnsettled(fd wasi.FD, need wasi.Rights) (*file, wasi.Errno) {
 	if uint32(fd) >= uint32(len(s.files)) {
 		return nil, wasi.EBADF
 	}
@@ -339,6 +374,37 @@ func (s *System) lookup(fd wasi.FD, need wasi.Rights) (*file, wasi.Errno) {
 		return nil, wasi.ENOTCAPABLE
 	}
 	return f, wasi.ESUCCESS
+}
+
+// commonRights are the rights that wasi.DirectoryRights and wasi.FileRights
+// share: holding one of them does not depend on a pending type.
+const commonRights = wasi.DirectoryRights & wasi.FileRights
+
+// settleType learns a pending type with fstat and masks the rights for it
+// (setType).
+func (f *file) settleType() wasi.Errno {
+	var st unix.Stat_t
+	if err := unix.Fstat(f.fd, &st); err != nil {
+		return wasi.ErrnoOf(err)
+	}
+	f.setType(fileTypeOf(st.Mode))
+	return wasi.ESUCCESS
+}
+
+// setType records the type of a descriptor opened by path_open and masks
+// its rights with the rights meaningful for it: wasi.DirectoryRights for a
+// directory (children may be directories or files), wasi.FileRights for
+// anything else, which cannot open children. Rights only shrink.
+func (f *file) setType(typ wasi.FileType) {
+	f.typ = typ
+	f.typPending = false
+	if typ == wasi.DirectoryType {
+		f.base &= wasi.DirectoryRights
+		f.inherit &= wasi.DirectoryRights | wasi.FileRights
+	} else {
+		f.base &= wasi.FileRights
+		f.inherit = 0 // nothing is opened through a file
+	}
 }
 
 // Wake interrupts any blocking call in progress (and every later one) so
@@ -381,17 +447,27 @@ func (s *System) Close(ctx context.Context) error {
 		}
 	}
 	s.nfiles = 0
+	s.spareDir = nil
 	if s.wake > 0 {
 		unix.Close(s.wake)
 	}
 	return first
 }
 
+// close closes f's host descriptor and drops its fd_readdir cache.
 func (f *file) close() error {
-	if f.dir != nil {
-		f.dir.release()
-	}
+	f.dir = nil
 	return unix.Close(f.fd)
+}
+
+// closeFile closes a descriptor the guest closed (fd_close, or the target
+// of fd_renumber): its fd_readdir cache becomes the System's spare, for the
+// next directory read (dir_linux.go).
+func (s *System) closeFile(f *file) error {
+	if f.dir != nil {
+		s.spareDir = f.dir.recycled()
+	}
+	return f.close()
 }
 
 func fileTypeOf(mode uint32) wasi.FileType {
