@@ -82,9 +82,16 @@ type PathResolver interface {
 	// PathGuestPath returns the clean absolute guest path that path,
 	// relative to directory fd, names once every symbolic link in its
 	// directory part and, with SymlinkFollow in flags, a final one has
-	// been followed, confined as the path calls are. The final component
-	// need not exist. It has no side effect.
+	// been followed, confined as the path calls are, for the calls that
+	// may look through the final component (open, stat, set-times,
+	// readlink, link's old name). The final component need not exist. It
+	// has no side effect.
 	PathGuestPath(ctx context.Context, fd wasi.FD, flags wasi.LookupFlags, path string) (string, wasi.Errno)
+	// PathParentGuestPath is PathGuestPath for the calls that create or
+	// remove the final component (mkdir, unlink, rmdir, rename, symlink,
+	// link's new name): the directory part is resolved, the final name
+	// kept as given, never followed.
+	PathParentGuestPath(ctx context.Context, fd wasi.FD, path string) (string, wasi.Errno)
 	// PathOpenNoSymlinks is PathOpen without SymlinkFollow that fails
 	// with ELOOP, before creating or truncating anything, when resolving
 	// path meets any symbolic link; on success the file opened is the
@@ -119,13 +126,19 @@ type System struct {
 
 	logMu sync.Mutex // Log may be shared with other writers
 
-	// dirs maps open directory descriptors to their guest paths, so that
-	// a path relative to one can be placed in the guest namespace.
-	// Invariant (with pathRules): the path is where the kernel has the
-	// directory, symlinks resolved; renames refresh it.
+	// dirs maps directory descriptors to their guest paths, so that a
+	// path relative to one can be placed in the guest namespace: the
+	// mounts, and directories placed on first use (dirOf). Invariant: a
+	// path is where the kernel has the directory, links resolved; close,
+	// renumber and rename keep it so.
 	dirs map[wasi.FD]dirEntry
 	net  netState
 	env  envState
+
+	scratch [2]policy.Input // see input
+
+	globs []denyGlob // fs.deny, compiled (glob.go)
+	parts []string   // scratch: the elements of the path being matched
 }
 
 type dirEntry struct {
@@ -158,6 +171,9 @@ func New(ctx context.Context, inner wasi.System, cfg Config) (*System, error) {
 	}
 	g.res, _ = inner.(PathResolver)
 	g.pather, _ = inner.(wasi.GuestPather)
+	for i := range g.m.Deny {
+		g.globs = append(g.globs, compileDenyGlob(&g.m.Deny[i]))
+	}
 	g.pathRules = len(g.m.Deny) > 0
 	if g.engine != nil {
 		for _, op := range policy.Ops {

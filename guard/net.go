@@ -52,7 +52,11 @@ func (n *netState) sockets(proto string) bool {
 	return n.tcp
 }
 
-func (n *netState) forget(fd wasi.FD) { delete(n.socks, fd) }
+func (n *netState) forget(fd wasi.FD) {
+	if len(n.socks) > 0 {
+		delete(n.socks, fd)
+	}
+}
 
 func (n *netState) renumber(from, to wasi.FD) {
 	if s, ok := n.socks[from]; ok {

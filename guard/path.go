@@ -20,9 +20,10 @@ package guard
 //     link acts in the directory descriptor itself: the name is the path.
 //   - every other call asks PathGuestPath before acting.
 //
-// Both rely on the guest path of each directory descriptor being right;
-// it is recorded resolved when the directory is opened, and refreshed
-// after every rename (which can move a directory that is open).
+// Both rely on the guest path of each directory descriptor being right:
+// the kernel says where a directory is when it is first used as a base
+// (dirOf), and the guard forgets it after every rename, which can move a
+// directory that is open.
 
 import (
 	"context"
@@ -52,30 +53,33 @@ func accessOf(oflags wasi.OFlags, base wasi.Rights, fdflags wasi.FDFlags) policy
 type placement int
 
 const (
-	notDir      placement = iota // not an open directory: the inner System refuses the call
-	placed                       // a directory whose guest path is known
-	unplaceable                  // a directory the guard cannot place: deny
+	notDir placement = iota // not an open directory: the inner System refuses the call
+	placed                  // a directory whose guest path is known
+	gone                    // a directory that is in no mount any more (removed): the call fails
 )
 
-// dirOf returns the guest path of directory descriptor fd.
-func (g *System) dirOf(ctx context.Context, fd wasi.FD) (string, placement) {
+// dirOf returns the guest path of directory descriptor fd. Preopens are
+// known from the start; any other directory is placed when first used as
+// the base of a path call, by asking the kernel where it is now (after
+// links and renames), and remembered until a rename could move it.
+// Guests rarely use other directories as bases (wasi-libc and Go resolve
+// every path from a preopen), so opens never pay for this.
+func (g *System) dirOf(ctx context.Context, fd wasi.FD) (string, placement, wasi.Errno) {
 	if d, ok := g.dirs[fd]; ok {
-		return d.path, placed
+		return d.path, placed, wasi.ESUCCESS
 	}
-	// Every directory the guest can hold was opened through the guard
-	// (or is a preopen), so this is for robustness only: an unknown
-	// directory is placed by asking the kernel, or denied.
 	st, errno := g.System.FDStatGet(ctx, fd)
-	if errno != wasi.ESUCCESS || st.FileType != wasi.DirectoryType {
-		return "", notDir
+	if errno != wasi.ESUCCESS || st.FileType != wasi.DirectoryType || g.pather == nil {
+		// Without a GuestPather the guard has no path rules (New), and
+		// only names its messages after the directory.
+		return "", notDir, wasi.ESUCCESS
 	}
-	if g.pather != nil {
-		if p, errno := g.pather.FDGuestPath(ctx, fd); errno == wasi.ESUCCESS {
-			g.dirs[fd] = dirEntry{path: p}
-			return p, placed
-		}
+	p, errno := g.pather.FDGuestPath(ctx, fd)
+	if errno != wasi.ESUCCESS {
+		return "", gone, errno
 	}
-	return "", unplaceable
+	g.dirs[fd] = dirEntry{path: p}
+	return p, placed, wasi.ESUCCESS
 }
 
 // join places rel, relative to the directory at guest path base, in the
@@ -87,8 +91,31 @@ func join(base, rel string) (p string, lexical bool) {
 	if rel == "" || rel[0] == '/' {
 		return "", false
 	}
+	if cleanRel(rel) { // the common case: one concatenation, no Clean
+		if base == "/" {
+			return "/" + rel, true
+		}
+		return base + "/" + rel, true
+	}
 	p = path.Join(base, rel)
 	return p, under(p, base)
+}
+
+// cleanRel reports whether a relative path is already clean: no empty,
+// "." or ".." element, and no trailing slash.
+func cleanRel(rel string) bool {
+	start := 0
+	for i := 0; i <= len(rel); i++ {
+		if i < len(rel) && rel[i] != '/' {
+			continue
+		}
+		switch rel[start:i] {
+		case "", ".", "..":
+			return false
+		}
+		start = i + 1
+	}
+	return true
 }
 
 func under(p, dir string) bool {
@@ -117,6 +144,22 @@ func (g *System) mountOf(p string) *policy.Mount {
 	return best
 }
 
+// input returns the System's scratch envelope, reset for op. Decisions
+// are taken one call at a time, and an envelope given to the engine's
+// compiled tests would otherwise be allocated on every call.
+func (g *System) input(op string) *policy.Input {
+	g.scratch[0] = policy.Input{Op: op, Module: g.module}
+	return &g.scratch[0]
+}
+
+// resolvedInput returns a copy of in (in the second scratch envelope) for
+// the resolved path p.
+func (g *System) resolvedInput(in *policy.Input, p string) *policy.Input {
+	g.scratch[1] = *in
+	g.setPath(&g.scratch[1], p)
+	return &g.scratch[1]
+}
+
 // setPath sets the path of a path input and the mount and mode it lies in.
 func (g *System) setPath(in *policy.Input, p string) {
 	in.Path = p
@@ -129,9 +172,11 @@ func (g *System) setPath(in *policy.Input, p string) {
 // decidePath checks a path input against fs.deny and the policy. It
 // returns ESUCCESS or the denial errno (already logged).
 func (g *System) decidePath(ctx context.Context, in *policy.Input, object string) wasi.Errno {
-	for i := range g.m.Deny {
-		gl := &g.m.Deny[i]
-		if gl.Match(in.Path) || (in.NewPath != "" && gl.Match(in.NewPath)) {
+	if gl := g.denied(in.Path); gl != nil {
+		return g.deny(in, object, g.denyGlobReason(gl), "fs.deny wins over fs.mounts")
+	}
+	if in.NewPath != "" {
+		if gl := g.denied(in.NewPath); gl != nil {
 			return g.deny(in, object, g.denyGlobReason(gl), "fs.deny wins over fs.mounts")
 		}
 	}
@@ -144,6 +189,20 @@ func (g *System) decidePath(ctx context.Context, in *policy.Input, object string
 		g.allowed(in, object, g.mountGrant(in.Path))
 	}
 	return wasi.ESUCCESS
+}
+
+// denied returns the first fs.deny pattern p matches, or nil.
+func (g *System) denied(p string) *policy.Glob {
+	if len(g.globs) == 0 {
+		return nil
+	}
+	g.parts = splitPath(g.parts[:0], p)
+	for i := range g.globs {
+		if g.globs[i].matchParts(g.parts) {
+			return g.globs[i].g
+		}
+	}
+	return nil
 }
 
 func (g *System) denyGlobReason(gl *policy.Glob) string {
@@ -172,10 +231,10 @@ func (g *System) decideConstant(ctx context.Context, in *policy.Input, fd wasi.F
 	if d.Allow && g.audit == nil {
 		return wasi.ESUCCESS
 	}
-	object := g.lexicalObject(fd, rel)
+	object := g.lexicalObject(ctx, fd, rel)
 	g.setPath(in, object)
 	if in.Op == "path_rename" || in.Op == "path_link" {
-		in.NewPath = g.lexicalObject(newFD, newRel)
+		in.NewPath = g.lexicalObject(ctx, newFD, newRel)
 		object += " -> " + in.NewPath
 	}
 	if !d.Allow {
@@ -186,29 +245,70 @@ func (g *System) decideConstant(ctx context.Context, in *policy.Input, fd wasi.F
 }
 
 // lexicalObject names rel relative to fd for records and messages.
-func (g *System) lexicalObject(fd wasi.FD, rel string) string {
-	if d, ok := g.dirs[fd]; ok {
-		if p, lexical := join(d.path, rel); lexical {
+func (g *System) lexicalObject(ctx context.Context, fd wasi.FD, rel string) string {
+	if base, pl, _ := g.dirOf(ctx, fd); pl == placed {
+		if p, lexical := join(base, rel); lexical {
 			return p
 		}
 	}
 	return "fd " + strconv.Itoa(int(fd)) + ": " + rel
 }
 
-// decideAt decides a call on path rel relative to fd, which follows a
-// final symbolic link if follow is set: the name, then where it leads.
-// in carries the operation and its own fields.
-func (g *System) decideAt(ctx context.Context, in *policy.Input, fd wasi.FD, rel string, follow bool) wasi.Errno {
-	in.Follow = follow
+// reach says how a call reaches the final component of its path, which
+// decides where the kernel acts (unix resolves the same way).
+type reach int
+
+const (
+	// lookThrough: open, stat, set-times, readlink, link's old name. A
+	// trailing slash makes the whole path a directory to reach, through
+	// a final link if it is one.
+	lookThrough reach = iota
+	// followLink: as lookThrough, and a final link is followed.
+	followLink
+	// createRemove: mkdir, unlink, rmdir, rename, symlink, link's new
+	// name act on the final name in its directory, never through it.
+	createRemove
+)
+
+// reachOf is lookThrough or followLink, as flags say.
+func reachOf(flags wasi.LookupFlags) reach {
+	if flags.Has(wasi.SymlinkFollow) {
+		return followLink
+	}
+	return lookThrough
+}
+
+// resolve asks the inner System where rel, relative to fd, leads.
+func (g *System) resolve(ctx context.Context, fd wasi.FD, rel string, how reach) (string, wasi.Errno) {
+	switch how {
+	case createRemove:
+		return g.res.PathParentGuestPath(ctx, fd, rel)
+	case followLink:
+		return g.res.PathGuestPath(ctx, fd, wasi.SymlinkFollow, rel)
+	}
+	return g.res.PathGuestPath(ctx, fd, 0, rel)
+}
+
+// lexicalIsResolved reports whether the lexical path of rel is where the
+// call acts without asking the kernel: a plain name that is not followed
+// is in the directory descriptor itself.
+func lexicalIsResolved(rel string, how reach) bool {
+	return how != followLink && plainName(rel)
+}
+
+// decideAt decides a call on path rel relative to fd: the name, then
+// where it leads. in carries the operation and its own fields.
+func (g *System) decideAt(ctx context.Context, in *policy.Input, fd wasi.FD, rel string, how reach) wasi.Errno {
+	in.Follow = how == followLink
 	if !g.pathRules {
 		return g.decideConstant(ctx, in, fd, rel, 0, "")
 	}
-	base, pl := g.dirOf(ctx, fd)
+	base, pl, errno := g.dirOf(ctx, fd)
 	switch pl {
 	case notDir:
 		return wasi.ESUCCESS // the inner System refuses the call (EBADF, ENOTDIR)
-	case unplaceable:
-		return g.deny(in, "fd "+strconv.Itoa(int(fd))+": "+rel, "the directory cannot be placed in the guest namespace", "")
+	case gone:
+		return errno
 	}
 	gp, lexical := join(base, rel)
 	if lexical {
@@ -216,27 +316,18 @@ func (g *System) decideAt(ctx context.Context, in *policy.Input, fd wasi.FD, rel
 		if errno := g.decidePath(ctx, in, gp); errno != wasi.ESUCCESS {
 			return errno
 		}
-		if !follow && plainName(rel) {
+		if lexicalIsResolved(rel, how) {
 			return wasi.ESUCCESS
 		}
 	}
-	r, errno := g.res.PathGuestPath(ctx, fd, lookupFlags(follow), rel)
+	r, errno := g.resolve(ctx, fd, rel, how)
 	if errno != wasi.ESUCCESS {
 		return errno // the call would fail the same way
 	}
 	if lexical && r == gp {
 		return wasi.ESUCCESS
 	}
-	rin := *in
-	g.setPath(&rin, r)
-	return g.decidePath(ctx, &rin, resolvedObject(gp, lexical, r))
-}
-
-func lookupFlags(follow bool) wasi.LookupFlags {
-	if follow {
-		return wasi.SymlinkFollow
-	}
-	return 0
+	return g.decidePath(ctx, g.resolvedInput(in, r), resolvedObject(gp, lexical, r))
 }
 
 func resolvedObject(name string, lexical bool, resolved string) string {
@@ -247,20 +338,21 @@ func resolvedObject(name string, lexical bool, resolved string) string {
 }
 
 // decideTwo decides a call on two paths (rename, link): both names, then
-// both resolved paths. Only the old path may follow a final link (link
-// with SymlinkFollow).
-func (g *System) decideTwo(ctx context.Context, in *policy.Input, oldFD wasi.FD, oldRel string, follow bool, newFD wasi.FD, newRel string) wasi.Errno {
-	in.Follow = follow
+// both resolved paths. The new name is always created (createRemove).
+func (g *System) decideTwo(ctx context.Context, in *policy.Input, oldFD wasi.FD, oldRel string, oldHow reach, newFD wasi.FD, newRel string) wasi.Errno {
+	in.Follow = oldHow == followLink
 	if !g.pathRules {
 		return g.decideConstant(ctx, in, oldFD, oldRel, newFD, newRel)
 	}
-	oldBase, pl1 := g.dirOf(ctx, oldFD)
-	newBase, pl2 := g.dirOf(ctx, newFD)
-	if pl1 == notDir || pl2 == notDir {
+	oldBase, pl1, errno1 := g.dirOf(ctx, oldFD)
+	newBase, pl2, errno2 := g.dirOf(ctx, newFD)
+	switch {
+	case pl1 == notDir || pl2 == notDir:
 		return wasi.ESUCCESS // the inner System refuses the call
-	}
-	if pl1 == unplaceable || pl2 == unplaceable {
-		return g.deny(in, oldRel+" -> "+newRel, "a directory cannot be placed in the guest namespace", "")
+	case pl1 == gone:
+		return errno1
+	case pl2 == gone:
+		return errno2
 	}
 	op, lex1 := join(oldBase, oldRel)
 	np, lex2 := join(newBase, newRel)
@@ -272,15 +364,15 @@ func (g *System) decideTwo(ctx context.Context, in *policy.Input, oldFD wasi.FD,
 		}
 	}
 	rOld, rNew := op, np
-	if !lex1 || follow || !plainName(oldRel) {
-		r, errno := g.res.PathGuestPath(ctx, oldFD, lookupFlags(follow), oldRel)
+	if !lex1 || !lexicalIsResolved(oldRel, oldHow) {
+		r, errno := g.resolve(ctx, oldFD, oldRel, oldHow)
 		if errno != wasi.ESUCCESS {
 			return errno
 		}
 		rOld = r
 	}
-	if !lex2 || !plainName(newRel) {
-		r, errno := g.res.PathGuestPath(ctx, newFD, 0, newRel)
+	if !lex2 || !lexicalIsResolved(newRel, createRemove) {
+		r, errno := g.resolve(ctx, newFD, newRel, createRemove)
 		if errno != wasi.ESUCCESS {
 			return errno
 		}
@@ -289,88 +381,64 @@ func (g *System) decideTwo(ctx context.Context, in *policy.Input, oldFD wasi.FD,
 	if lex1 && lex2 && rOld == op && rNew == np {
 		return wasi.ESUCCESS
 	}
-	rin := *in
-	g.setPath(&rin, rOld)
+	rin := g.resolvedInput(in, rOld)
 	rin.NewPath = rNew
-	return g.decidePath(ctx, &rin, resolvedObject(op+" -> "+np, lex1 && lex2, rOld+" -> "+rNew))
+	return g.decidePath(ctx, rin, resolvedObject(op+" -> "+np, lex1 && lex2, rOld+" -> "+rNew))
 }
 
 // PathOpen implements wasi.System. Everything is decided before the
 // open, so that a denied create or truncate has no side effect.
 func (g *System) PathOpen(ctx context.Context, fd wasi.FD, dirFlags wasi.LookupFlags, p string, oflags wasi.OFlags, base, inherit wasi.Rights, fdflags wasi.FDFlags) (wasi.FD, wasi.Errno) {
-	in := policy.Input{Op: "path_open", Module: g.module, Follow: dirFlags.Has(wasi.SymlinkFollow),
-		Access: accessOf(oflags, base, fdflags)}
 	if !g.pathRules {
-		if errno := g.decideConstant(ctx, &in, fd, p, 0, ""); errno != wasi.ESUCCESS {
-			return -1, errno
-		}
-		nfd, errno := g.System.PathOpen(ctx, fd, dirFlags, p, oflags, base, inherit, fdflags)
-		if errno == wasi.ESUCCESS {
-			// Nothing is decided on paths: the name is kept for messages.
-			if st, e := g.System.FDStatGet(ctx, nfd); e == wasi.ESUCCESS && st.FileType == wasi.DirectoryType {
-				g.dirs[nfd] = dirEntry{path: g.lexicalObject(fd, p)}
-			} else {
-				delete(g.dirs, nfd)
+		if g.engine != nil || g.audit != nil {
+			in := g.input("path_open")
+			in.Follow, in.Access = dirFlags.Has(wasi.SymlinkFollow), accessOf(oflags, base, fdflags)
+			if errno := g.decideConstant(ctx, in, fd, p, 0, ""); errno != wasi.ESUCCESS {
+				return -1, errno
 			}
 		}
-		return nfd, errno
+		return g.System.PathOpen(ctx, fd, dirFlags, p, oflags, base, inherit, fdflags)
 	}
-	dir, pl := g.dirOf(ctx, fd)
+	in := g.input("path_open")
+	in.Follow, in.Access = dirFlags.Has(wasi.SymlinkFollow), accessOf(oflags, base, fdflags)
+	dir, pl, errno := g.dirOf(ctx, fd)
 	switch pl {
 	case notDir:
 		return g.System.PathOpen(ctx, fd, dirFlags, p, oflags, base, inherit, fdflags)
-	case unplaceable:
-		return -1, g.deny(&in, "fd "+strconv.Itoa(int(fd))+": "+p, "the directory cannot be placed in the guest namespace", "")
+	case gone:
+		return -1, errno
 	}
 	gp, lexical := join(dir, p)
 	if lexical {
-		g.setPath(&in, gp)
-		if errno := g.decidePath(ctx, &in, gp); errno != wasi.ESUCCESS {
+		g.setPath(in, gp)
+		if errno := g.decidePath(ctx, in, gp); errno != wasi.ESUCCESS {
 			return -1, errno
 		}
 		if !g.noFastOpen {
 			nfd, errno := g.res.PathOpenNoSymlinks(ctx, fd, p, oflags, base, inherit, fdflags)
 			if errno != wasi.ELOOP && errno != wasi.ENOSYS {
-				if errno == wasi.ESUCCESS {
-					g.trackPath(ctx, nfd, gp)
-				}
 				return nfd, errno
 			}
 		}
 	}
 	// A symbolic link is on the way (or the name cannot be placed): find
 	// where the open leads, without side effects, and decide that too.
-	r, errno := g.res.PathGuestPath(ctx, fd, dirFlags&wasi.SymlinkFollow, p)
+	r, errno := g.resolve(ctx, fd, p, reachOf(dirFlags))
 	if errno != wasi.ESUCCESS {
 		return -1, errno // the open would fail the same way
 	}
 	if !lexical || r != gp {
-		rin := in
-		g.setPath(&rin, r)
-		if errno := g.decidePath(ctx, &rin, resolvedObject(gp, lexical, r)); errno != wasi.ESUCCESS {
+		if errno := g.decidePath(ctx, g.resolvedInput(in, r), resolvedObject(gp, lexical, r)); errno != wasi.ESUCCESS {
 			return -1, errno
 		}
 	}
-	nfd, errno := g.System.PathOpen(ctx, fd, dirFlags, p, oflags, base, inherit, fdflags)
-	if errno == wasi.ESUCCESS {
-		g.trackPath(ctx, nfd, r)
-	}
-	return nfd, errno
-}
-
-// trackPath records the guest path of nfd if it is a directory.
-func (g *System) trackPath(ctx context.Context, nfd wasi.FD, p string) {
-	if st, errno := g.System.FDStatGet(ctx, nfd); errno == wasi.ESUCCESS && st.FileType == wasi.DirectoryType {
-		g.dirs[nfd] = dirEntry{path: p}
-	} else {
-		delete(g.dirs, nfd)
-	}
+	return g.System.PathOpen(ctx, fd, dirFlags, p, oflags, base, inherit, fdflags)
 }
 
 // PathCreateDirectory implements wasi.System.
 func (g *System) PathCreateDirectory(ctx context.Context, fd wasi.FD, p string) wasi.Errno {
-	in := policy.Input{Op: "path_create_directory", Module: g.module}
-	if errno := g.decideAt(ctx, &in, fd, p, false); errno != wasi.ESUCCESS {
+	in := g.input("path_create_directory")
+	if errno := g.decideAt(ctx, in, fd, p, createRemove); errno != wasi.ESUCCESS {
 		return errno
 	}
 	return g.System.PathCreateDirectory(ctx, fd, p)
@@ -378,8 +446,8 @@ func (g *System) PathCreateDirectory(ctx context.Context, fd wasi.FD, p string) 
 
 // PathFileStatGet implements wasi.System.
 func (g *System) PathFileStatGet(ctx context.Context, fd wasi.FD, flags wasi.LookupFlags, p string) (wasi.FileStat, wasi.Errno) {
-	in := policy.Input{Op: "path_filestat_get", Module: g.module}
-	if errno := g.decideAt(ctx, &in, fd, p, flags.Has(wasi.SymlinkFollow)); errno != wasi.ESUCCESS {
+	in := g.input("path_filestat_get")
+	if errno := g.decideAt(ctx, in, fd, p, reachOf(flags)); errno != wasi.ESUCCESS {
 		return wasi.FileStat{}, errno
 	}
 	return g.System.PathFileStatGet(ctx, fd, flags, p)
@@ -387,8 +455,8 @@ func (g *System) PathFileStatGet(ctx context.Context, fd wasi.FD, flags wasi.Loo
 
 // PathFileStatSetTimes implements wasi.System.
 func (g *System) PathFileStatSetTimes(ctx context.Context, fd wasi.FD, flags wasi.LookupFlags, p string, atim, mtim wasi.Timestamp, fst wasi.FSTFlags) wasi.Errno {
-	in := policy.Input{Op: "path_filestat_set_times", Module: g.module}
-	if errno := g.decideAt(ctx, &in, fd, p, flags.Has(wasi.SymlinkFollow)); errno != wasi.ESUCCESS {
+	in := g.input("path_filestat_set_times")
+	if errno := g.decideAt(ctx, in, fd, p, reachOf(flags)); errno != wasi.ESUCCESS {
 		return errno
 	}
 	return g.System.PathFileStatSetTimes(ctx, fd, flags, p, atim, mtim, fst)
@@ -397,8 +465,8 @@ func (g *System) PathFileStatSetTimes(ctx context.Context, fd wasi.FD, flags was
 // PathReadLink implements wasi.System. The link itself is decided (it is
 // read, not followed).
 func (g *System) PathReadLink(ctx context.Context, fd wasi.FD, p string, buf []byte) (wasi.Size, wasi.Errno) {
-	in := policy.Input{Op: "path_readlink", Module: g.module}
-	if errno := g.decideAt(ctx, &in, fd, p, false); errno != wasi.ESUCCESS {
+	in := g.input("path_readlink")
+	if errno := g.decideAt(ctx, in, fd, p, lookThrough); errno != wasi.ESUCCESS {
 		return 0, errno
 	}
 	return g.System.PathReadLink(ctx, fd, p, buf)
@@ -406,8 +474,8 @@ func (g *System) PathReadLink(ctx context.Context, fd wasi.FD, p string, buf []b
 
 // PathRemoveDirectory implements wasi.System.
 func (g *System) PathRemoveDirectory(ctx context.Context, fd wasi.FD, p string) wasi.Errno {
-	in := policy.Input{Op: "path_remove_directory", Module: g.module}
-	if errno := g.decideAt(ctx, &in, fd, p, false); errno != wasi.ESUCCESS {
+	in := g.input("path_remove_directory")
+	if errno := g.decideAt(ctx, in, fd, p, createRemove); errno != wasi.ESUCCESS {
 		return errno
 	}
 	return g.System.PathRemoveDirectory(ctx, fd, p)
@@ -415,8 +483,8 @@ func (g *System) PathRemoveDirectory(ctx context.Context, fd wasi.FD, p string) 
 
 // PathUnlinkFile implements wasi.System.
 func (g *System) PathUnlinkFile(ctx context.Context, fd wasi.FD, p string) wasi.Errno {
-	in := policy.Input{Op: "path_unlink_file", Module: g.module}
-	if errno := g.decideAt(ctx, &in, fd, p, false); errno != wasi.ESUCCESS {
+	in := g.input("path_unlink_file")
+	if errno := g.decideAt(ctx, in, fd, p, createRemove); errno != wasi.ESUCCESS {
 		return errno
 	}
 	return g.System.PathUnlinkFile(ctx, fd, p)
@@ -426,8 +494,9 @@ func (g *System) PathUnlinkFile(ctx context.Context, fd wasi.FD, p string) wasi.
 // policy as input.target; the link is decided where it is created. What
 // it points at is decided whenever it is followed.
 func (g *System) PathSymlink(ctx context.Context, target string, fd wasi.FD, p string) wasi.Errno {
-	in := policy.Input{Op: "path_symlink", Module: g.module, Target: target}
-	if errno := g.decideAt(ctx, &in, fd, p, false); errno != wasi.ESUCCESS {
+	in := g.input("path_symlink")
+	in.Target = target
+	if errno := g.decideAt(ctx, in, fd, p, createRemove); errno != wasi.ESUCCESS {
 		return errno
 	}
 	return g.System.PathSymlink(ctx, target, fd, p)
@@ -435,33 +504,25 @@ func (g *System) PathSymlink(ctx context.Context, target string, fd wasi.FD, p s
 
 // PathRename implements wasi.System: both the old and the new path are
 // decided (input.path and input.new_path). A rename can move a directory
-// that is open, so the guest paths of open directories are refreshed.
+// that is open, so the guard forgets where open directories are.
 func (g *System) PathRename(ctx context.Context, fd wasi.FD, oldPath string, newFD wasi.FD, newPath string) wasi.Errno {
-	in := policy.Input{Op: "path_rename", Module: g.module}
-	if errno := g.decideTwo(ctx, &in, fd, oldPath, false, newFD, newPath); errno != wasi.ESUCCESS {
+	in := g.input("path_rename")
+	if errno := g.decideTwo(ctx, in, fd, oldPath, createRemove, newFD, newPath); errno != wasi.ESUCCESS {
 		return errno
 	}
 	errno := g.System.PathRename(ctx, fd, oldPath, newFD, newPath)
 	if errno == wasi.ESUCCESS {
-		g.refreshDirs(ctx)
+		g.forgetDirs()
 	}
 	return errno
 }
 
-// refreshDirs asks the kernel again where every open directory is. A
-// directory that cannot be placed any more (it was removed) is forgotten:
-// paths relative to it are then placed by dirOf, or denied.
-func (g *System) refreshDirs(ctx context.Context) {
-	if g.pather == nil {
-		return
-	}
+// forgetDirs forgets where every directory but the mounts is: a rename
+// may have moved one (or a folder above it). Each is placed again by
+// dirOf, from the kernel, when next used.
+func (g *System) forgetDirs() {
 	for fd, d := range g.dirs {
-		if d.preopen {
-			continue
-		}
-		if p, errno := g.pather.FDGuestPath(ctx, fd); errno == wasi.ESUCCESS {
-			g.dirs[fd] = dirEntry{path: p}
-		} else {
+		if !d.preopen {
 			delete(g.dirs, fd)
 		}
 	}
@@ -470,8 +531,8 @@ func (g *System) refreshDirs(ctx context.Context) {
 // PathLink implements wasi.System: the existing path (followed if
 // oldFlags says so) and the new one are decided.
 func (g *System) PathLink(ctx context.Context, oldFD wasi.FD, oldFlags wasi.LookupFlags, oldPath string, newFD wasi.FD, newPath string) wasi.Errno {
-	in := policy.Input{Op: "path_link", Module: g.module}
-	if errno := g.decideTwo(ctx, &in, oldFD, oldPath, oldFlags.Has(wasi.SymlinkFollow), newFD, newPath); errno != wasi.ESUCCESS {
+	in := g.input("path_link")
+	if errno := g.decideTwo(ctx, in, oldFD, oldPath, reachOf(oldFlags), newFD, newPath); errno != wasi.ESUCCESS {
 		return errno
 	}
 	return g.System.PathLink(ctx, oldFD, oldFlags, oldPath, newFD, newPath)
