@@ -48,7 +48,9 @@ func (s *System) PathOpenNoSymlinks(ctx context.Context, fd wasi.FD, path string
 // PathGuestPath returns the clean absolute guest path that path, relative
 // to directory fd, names once every symbolic link in its directory part
 // and, with SymlinkFollow in flags, a final one has been followed,
-// confined beneath fd exactly as the path calls resolve it. The final
+// confined beneath fd exactly as the calls that may look through the
+// final component (open, stat, set-times, readlink, the old name of link)
+// resolve it: a trailing slash makes the whole path a directory to reach. The final
 // component need not exist (a file about to be created, or the target of
 // a dangling link, is where it would be). Nothing is created or changed.
 //
@@ -70,7 +72,37 @@ func (s *System) PathGuestPath(ctx context.Context, fd wasi.FD, flags wasi.Looku
 	if errno != wasi.ESUCCESS {
 		return "", errno
 	}
+	return s.joinGuest(d, dirfd, name)
+}
+
+// PathParentGuestPath is PathGuestPath for the calls that create or
+// remove the final component of path (mkdir, unlink, rmdir, rename,
+// symlink, the new name of link): its directory part is resolved, and the
+// final name is kept as it is, never followed, even with a trailing
+// slash, as those calls do.
+func (s *System) PathParentGuestPath(ctx context.Context, fd wasi.FD, p string) (string, wasi.Errno) {
+	d, errno := s.lookup(fd, 0)
+	if errno != wasi.ESUCCESS {
+		return "", errno
+	}
+	if d.typ != wasi.DirectoryType {
+		return "", wasi.ENOTDIR
+	}
+	if errno := checkPath(p); errno != wasi.ESUCCESS {
+		return "", errno
+	}
+	dirfd, name, errno := s.resolveParent(d.fd, p)
+	if errno != wasi.ESUCCESS {
+		return "", errno
+	}
+	return s.joinGuest(d, dirfd, name)
+}
+
+// joinGuest returns the guest path of name in dirfd (d's own descriptor
+// or one resolved beneath it), and releases dirfd.
+func (s *System) joinGuest(d *file, dirfd int, name string) (string, wasi.Errno) {
 	var dir string
+	var errno wasi.Errno
 	if dirfd == d.fd && d.preopen != "" {
 		dir = d.preopen
 	} else {
