@@ -121,3 +121,34 @@ func TestPathGuestPath(t *testing.T) {
 		}
 	})
 }
+
+func TestPathParentGuestPath(t *testing.T) {
+	ptEach(t, func(t *testing.T, r Resolver) {
+		root := t.TempDir()
+		ptMake(t, root, nsTree...)
+		s := ptNew(t, r, Preopen{HostPath: root, GuestPath: "/m"})
+		tests := []struct {
+			path  string
+			want  string
+			errno wasi.Errno
+		}{
+			{"new", "/m/new", 0},
+			{"d/new/", "/m/d/new", 0},
+			{"ld/x", "/m/d/x", 0},
+			{"lf", "/m/lf", 0},
+			{"ld/", "/m/ld", 0},
+			{"ldangling", "/m/ldangling", 0},
+			{"d/sub/..", "/m/d", 0},
+			{"ld/sub/../lup", "/m/d/lup", 0},
+			{"nope/x", "", wasi.ENOENT},
+			{"../x", "", wasi.ENOTCAPABLE},
+			{"lf/x", "", wasi.ENOTDIR},
+		}
+		for _, tt := range tests {
+			got, errno := s.PathParentGuestPath(t.Context(), 3, tt.path)
+			if got != tt.want || errno != tt.errno {
+				t.Errorf("PathParentGuestPath(%q) = %q, %v; want %q, %v", tt.path, got, errno, tt.want, tt.errno)
+			}
+		}
+	})
+}
