@@ -397,7 +397,7 @@ func Run(ctx context.Context, wasm []byte, o Options) (uint32, error) {
 		stop()
 		s.Close(context.Background())
 	}()
-	if _, err := hostabi.Instantiate(ctx, r, s, compiled); err != nil {
+	if _, err := hostabi.Instantiate(ctx, r, s.System, compiled); err != nil {
 		return 0, err
 	}
 	_, err = r.InstantiateModule(ctx, compiled, wazero.NewModuleConfig().WithName(""))

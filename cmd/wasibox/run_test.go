@@ -1,12 +1,26 @@
 package main
 
 import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/wasibox/wasibox"
+	"github.com/wasibox/wasibox/policy"
+	"github.com/wasibox/wasibox/wasi"
 )
 
 // End-to-end tests: the real binary running WAT guests through hostabi and
@@ -208,4 +222,334 @@ func pipeStdin(t *testing.T, cmd *exec.Cmd) *os.File {
 	t.Cleanup(func() { r.Close(); w.Close() })
 	cmd.Stdin = r // an *os.File becomes the child's fd 0 as is
 	return w
+}
+
+var update = flag.Bool("update", false, "rewrite the golden files of testdata/trace")
+
+// normalizeTrace removes what changes from run to run: durations (text)
+// and start times and durations (JSON).
+func normalizeTrace(s string) string {
+	s = regexp.MustCompile(`(?m) \([0-9.]+(ns|µs|ms|s|m[0-9.]*s|h[0-9hms.]*)\)$`).ReplaceAllString(s, "")
+	s = regexp.MustCompile(`"ts":"[^"]*",`).ReplaceAllString(s, "")
+	return regexp.MustCompile(`,"dur_ns":[0-9]+`).ReplaceAllString(s, "")
+}
+
+// TestRunTraceGolden: the trace of a small guest under a manifest with
+// fs.deny, in both formats, to a file; the guest's output and the denial
+// line are unaffected. Update with: go test -run TestRunTraceGolden -update
+func TestRunTraceGolden(t *testing.T) {
+	wasm := testGuest(t, "trace/traced.wat")
+	for _, format := range []string{"text", "json"} {
+		t.Run(format, func(t *testing.T) {
+			trace := filepath.Join(t.TempDir(), "trace.out")
+			r := runWasibox(t, "run", "-c", "testdata/trace/manifest.yaml", "--trace="+trace, "--trace-format", format, wasm)
+			if r.code != 0 || r.stdout != "hello from in.txt\n" {
+				t.Fatalf("exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+			}
+			if !strings.HasPrefix(r.stderr, "wasibox: denied path_open /data/key.pem") || strings.Count(r.stderr, "\n") != 1 {
+				t.Errorf("stderr %q, want the one denial line", r.stderr)
+			}
+			b, err := os.ReadFile(trace)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := normalizeTrace(string(b))
+			golden := filepath.Join("testdata", "trace", "traced."+format)
+			if *update {
+				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != string(want) {
+				t.Errorf("trace differs from %s (run with -update if the change is meant):\n got:\n%s\nwant:\n%s", golden, got, want)
+			}
+			if format == "json" {
+				for _, line := range strings.Split(strings.TrimSuffix(string(b), "\n"), "\n") {
+					var v map[string]any
+					if err := json.Unmarshal([]byte(line), &v); err != nil {
+						t.Errorf("not JSON: %q: %v", line, err)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestRunTraceStderr: a bare --trace writes to stderr, one whole line per
+// call, in order with the denial line; --trace-max-string shortens paths.
+func TestRunTraceStderr(t *testing.T) {
+	r := runWasibox(t, "run", "-c", "testdata/trace/manifest.yaml", "--trace", "--trace-max-string", "3", testGuest(t, "trace/traced.wat"))
+	if r.code != 0 || r.stdout != "hello from in.txt\n" {
+		t.Fatalf("exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	lines := strings.Split(strings.TrimSuffix(r.stderr, "\n"), "\n")
+	var calls []string
+	for _, l := range lines {
+		name, _, _ := strings.Cut(l, "(")
+		calls = append(calls, name)
+	}
+	want := []string{"path_open", "fd_read", "fd_write", "fd_close", "wasibox: denied path_open /data/key.pem ", "path_open"}
+	if len(calls) != len(want) {
+		t.Fatalf("stderr lines %q, want calls %q", lines, want)
+	}
+	for i := range want {
+		if !strings.HasPrefix(calls[i], want[i]) {
+			t.Errorf("line %d = %q, want %q", i, lines[i], want[i])
+		}
+	}
+	if !strings.Contains(lines[0], `path="in."…(6B),`) {
+		t.Errorf("path not shortened to 3 bytes: %q", lines[0])
+	}
+}
+
+// statsRow returns the fields of the --stats row of call.
+func statsRow(t *testing.T, stderr, call string) []string {
+	t.Helper()
+	for _, line := range strings.Split(stderr, "\n") {
+		if f := strings.Fields(line); len(f) > 0 && f[len(f)-1] == call {
+			return f
+		}
+	}
+	t.Fatalf("no --stats row for %s in %q", call, stderr)
+	return nil
+}
+
+func TestRunStats(t *testing.T) {
+	r := runWasibox(t, "run", "-c", "testdata/trace/manifest.yaml", "--stats", testGuest(t, "trace/traced.wat"))
+	if r.code != 0 || r.stdout != "hello from in.txt\n" {
+		t.Fatalf("exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	if !strings.Contains(r.stderr, "% time     seconds  usecs/call     calls    errors   denials call\n") {
+		t.Fatalf("no stats table on stderr: %q", r.stderr)
+	}
+	// % time, seconds, usecs/call, calls, errors, denials, name.
+	if f := statsRow(t, r.stderr, "path_open"); len(f) != 7 || f[3] != "2" || f[4] != "1" || f[5] != "1" {
+		t.Errorf("path_open row %q: want 2 calls, 1 error, 1 denial", f)
+	}
+	if f := statsRow(t, r.stderr, "fd_write"); len(f) != 5 || f[3] != "1" {
+		t.Errorf("fd_write row %q: want 1 call, no errors", f)
+	}
+	if f := statsRow(t, r.stderr, "total"); f[3] != "5" {
+		t.Errorf("total row %q: want 5 calls", f)
+	}
+}
+
+// TestRunAuditLog: --audit-log and the manifest's audit.log both get a
+// record per decision, allowed and denied, with the deciding grant or
+// rule and the module's hash; the flag is accepted with -c.
+func TestRunAuditLog(t *testing.T) {
+	dir := t.TempDir()
+	os.Mkdir(filepath.Join(dir, "data"), 0o755)
+	os.WriteFile(filepath.Join(dir, "data", "in.txt"), []byte("hello from in.txt\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "data", "key.pem"), []byte("secret\n"), 0o644)
+	manifest := filepath.Join(dir, "m.yaml")
+	os.WriteFile(manifest, []byte(`version: 1
+fs:
+  mounts: [{host: ./data, guest: /data, mode: ro}]
+  deny: ["**/*.pem"]
+audit: {log: ./manifest-audit.jsonl}
+`), 0o644)
+	wasm := testGuest(t, "trace/traced.wat")
+	sum, _ := os.ReadFile(wasm)
+	flagLog := filepath.Join(dir, "flag-audit.jsonl")
+	r := runWasibox(t, "run", "-c", manifest, "--audit-log", flagLog, wasm)
+	if r.code != 0 || r.stdout != "hello from in.txt\n" {
+		t.Fatalf("exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	for _, file := range []string{flagLog, filepath.Join(dir, "manifest-audit.jsonl")} {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var recs []map[string]any
+		for _, line := range strings.Split(strings.TrimSuffix(string(b), "\n"), "\n") {
+			var v map[string]any
+			if err := json.Unmarshal([]byte(line), &v); err != nil {
+				t.Fatalf("%s: not JSON: %q", file, line)
+			}
+			recs = append(recs, v)
+		}
+		if len(recs) != 2 {
+			t.Fatalf("%s: %d records, want 2:\n%s", file, len(recs), b)
+		}
+		allowed, denied := recs[0], recs[1]
+		if res := allowed["result"].(map[string]any); res["allow"] != true || allowed["grant"] != "fs.mounts /data ro" ||
+			allowed["object"] != "/data/in.txt" || allowed["path"] != "wasibox/path_open" {
+			t.Errorf("%s: allowed record %v", file, allowed)
+		}
+		res := denied["result"].(map[string]any)
+		if res["allow"] != false || !strings.Contains(res["reason"].(string), `fs.deny "**/*.pem"`) || denied["object"] != "/data/key.pem" {
+			t.Errorf("%s: denied record %v", file, denied)
+		}
+		in := denied["input"].(map[string]any)
+		if in["path"] != "/data/key.pem" || in["mount"] != "/data" || in["op"] != "path_open" {
+			t.Errorf("%s: denied input %v", file, in)
+		}
+		labels := denied["labels"].(map[string]any)
+		if labels["module_sha256"] != fmt.Sprintf("%x", sha256.Sum256(sum)) || labels["manifest"] != manifest {
+			t.Errorf("%s: labels %v", file, labels)
+		}
+		if _, ok := denied["decision_id"].(string); !ok {
+			t.Errorf("%s: no decision_id", file)
+		}
+	}
+}
+
+// TestRunProfiles: --cpuprofile and --memprofile write pprof files
+// (gzipped protocol buffers), with the Landlock backstop on.
+func TestRunProfiles(t *testing.T) {
+	dir := t.TempDir()
+	cpu, mem := filepath.Join(dir, "cpu.prof"), filepath.Join(dir, "mem.prof")
+	r := runWasibox(t, "run", "--cpuprofile", cpu, "--memprofile="+mem, watGuest(t, "hello"))
+	if r.code != 0 || r.stdout != "hello\n" || r.stderr != "" {
+		t.Fatalf("exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	for file, sampleType := range map[string]string{cpu: "nanoseconds", mem: "inuse_space"} {
+		f, err := os.Open(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		zr, err := gzip.NewReader(f)
+		if err != nil {
+			t.Fatalf("%s: not gzip: %v", file, err)
+		}
+		b, err := io.ReadAll(zr)
+		f.Close()
+		if err != nil || len(b) == 0 {
+			t.Fatalf("%s: %d bytes, %v", file, len(b), err)
+		}
+		// The profile's string table names its sample types.
+		if !bytes.Contains(b, []byte(sampleType)) {
+			t.Errorf("%s is not a pprof profile with %s samples", file, sampleType)
+		}
+	}
+	if r := runWasibox(t, "run", "--cpuprofile", filepath.Join(dir, "no", "such", "cpu.prof"), watGuest(t, "hello")); r.code != exitFailed {
+		t.Errorf("unwritable --cpuprofile: exit %d, want 125", r.code)
+	}
+}
+
+// BenchmarkRunTrace runs a guest that opens, writes and closes a file b.N
+// times (three host calls each, one of them decided by the guard), in
+// process through the root package: untraced (nothing is wrapped), traced
+// to a file in both formats, and counted (--stats). ns/op is one
+// iteration, three calls; it includes compiling the guest once, so use a
+// large fixed -benchtime (e.g. 200000x) to compare.
+func BenchmarkRunTrace(b *testing.B) {
+	wasm, err := os.ReadFile(testGuest(b, "learn/writeloop.c"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	// tmpfs where there is one: the benchmark is about wasibox's cost
+	// per call, not the disk's (on some virtual machines a disk open
+	// costs 300 µs).
+	dir, err := os.MkdirTemp("/dev/shm", "wasibox-bench-")
+	if err != nil {
+		dir = b.TempDir()
+	} else {
+		defer os.RemoveAll(dir)
+	}
+	m := &policy.Manifest{Version: 1, Dir: dir, EnvSet: map[string]string{},
+		Mounts:   []policy.Mount{{Host: dir, Guest: "/tmp", Mode: policy.ReadWrite}},
+		Realtime: policy.ClockMode{Kind: "host"}, Monotonic: policy.ClockMode{Kind: "host"}, Random: policy.Random{Kind: "host"},
+		Stdin: policy.Stdio{Kind: "inherit"}, Stdout: policy.Stdio{Kind: "inherit"}, Stderr: policy.Stdio{Kind: "inherit"},
+		OnDenyErrno: wasi.EACCES}
+	for _, bc := range []struct {
+		name  string
+		trace string // "" none, else the format
+		stats bool
+	}{
+		{name: "untraced"},
+		{name: "trace=text", trace: "text"},
+		{name: "trace=json", trace: "json"},
+		{name: "stats", stats: true},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			o := wasibox.Options{Manifest: m, Args: []string{"writeloop", strconv.Itoa(b.N)}, HostEnv: []string{}, Stats: bc.stats}
+			if bc.trace != "" {
+				f, err := os.Create(filepath.Join(dir, "trace"))
+				if err != nil {
+					b.Fatal(err)
+				}
+				lb := newLineBuffer(f)
+				defer os.Remove(f.Name())
+				defer lb.Close()
+				format, _ := wasi.ParseTraceFormat(bc.trace)
+				o.Trace, o.TraceOptions = lb, []wasi.TraceOption{wasi.TraceWithFormat(format)}
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			code, err := wasibox.Run(context.Background(), wasm, o)
+			b.StopTimer()
+			if code != 0 || err != nil {
+				b.Fatalf("exit %d, %v", code, err)
+			}
+		})
+	}
+}
+
+// BenchmarkSystemCall measures what observation costs per host call,
+// without a guest: fd_write of 16 bytes to /dev/null, and path_open plus
+// fd_close of a file in a tmpfs mount, on the System a run hands to the
+// host module, untraced (the guard itself), traced to a file and counted.
+func BenchmarkSystemCall(b *testing.B) {
+	dir, err := os.MkdirTemp("/dev/shm", "wasibox-bench-")
+	if err != nil {
+		dir = b.TempDir()
+	} else {
+		defer os.RemoveAll(dir)
+	}
+	os.WriteFile(filepath.Join(dir, "f"), nil, 0o644)
+	devNull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer devNull.Close()
+	m := &policy.Manifest{Version: 1, Dir: dir, EnvSet: map[string]string{},
+		Mounts:   []policy.Mount{{Host: dir, Guest: "/tmp", Mode: policy.ReadWrite}},
+		Realtime: policy.ClockMode{Kind: "host"}, Monotonic: policy.ClockMode{Kind: "host"}, Random: policy.Random{Kind: "host"},
+		Stdin: policy.Stdio{Kind: "inherit"}, Stdout: policy.Stdio{Kind: "inherit"}, Stderr: policy.Stdio{Kind: "inherit"},
+		OnDenyErrno: wasi.EACCES}
+	for _, mode := range []string{"untraced", "trace=text", "trace=json", "stats"} {
+		o := wasibox.Options{Manifest: m, HostEnv: []string{}, Stdout: devNull, Stats: mode == "stats"}
+		if format, ok := strings.CutPrefix(mode, "trace="); ok {
+			f, err := os.Create(filepath.Join(dir, "trace"))
+			if err != nil {
+				b.Fatal(err)
+			}
+			lb := newLineBuffer(f)
+			defer lb.Close()
+			tf, _ := wasi.ParseTraceFormat(format)
+			o.Trace, o.TraceOptions = lb, []wasi.TraceOption{wasi.TraceWithFormat(tf)}
+		}
+		s, err := wasibox.NewSystem(context.Background(), o)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer s.Close(context.Background())
+		sys := s.System
+		ctx := context.Background()
+		iovs := []wasi.IOVec{[]byte("0123456789abcdef")}
+		b.Run("fd_write/"+mode, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, errno := sys.FDWrite(ctx, 1, iovs); errno != wasi.ESUCCESS {
+					b.Fatal(errno)
+				}
+			}
+		})
+		b.Run("path_open+fd_close/"+mode, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				fd, errno := sys.PathOpen(ctx, 3, 0, "f", 0, wasi.FDWriteRight, 0, 0)
+				if errno != wasi.ESUCCESS {
+					b.Fatal(errno)
+				}
+				sys.FDClose(ctx, fd)
+			}
+		})
+	}
 }
