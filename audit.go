@@ -211,7 +211,8 @@ func (l *AuditLog) TryFlush() {
 	}
 }
 
-// Close flushes the log and closes the file OpenAuditLog opened.
+// Close flushes the log and closes the file OpenAuditLog opened. Records
+// after Close are lost (and counted); a second Close does nothing more.
 func (l *AuditLog) Close() error {
 	l.mu.Lock()
 	defer l.mu.Unlock()

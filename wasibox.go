@@ -250,9 +250,17 @@ func (s *System) Close(ctx context.Context) error {
 	err := s.unix.Close(ctx)
 	if s.audit != nil {
 		err = errors.Join(err, s.audit.Close())
-		s.audit = nil
 	}
 	return err
+}
+
+// TryFlush writes out the records the manifest's audit log holds unless
+// one is being written at this moment: for an exit that cannot wait for
+// Close (a second SIGINT). Safe from any goroutine.
+func (s *System) TryFlush() {
+	if s.audit != nil {
+		s.audit.TryFlush()
+	}
 }
 
 // Guard returns the guard, under any trace or counting layer.

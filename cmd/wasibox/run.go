@@ -230,6 +230,7 @@ func (e *cliEnv) run(parent context.Context, f *runFlags, obs observer) int {
 	if err != nil {
 		return e.failed("%v", err)
 	}
+	flushers.add(system.TryFlush) // the manifest's audit.log
 	if st := system.Stats(); st != nil {
 		// Deferred before the System's Close below, so it runs after it:
 		// the table includes every call, the last fd_close too.
