@@ -28,6 +28,8 @@ var (
 	flagStreamBytes = flag.Int64("netbench.stream-bytes", 1<<30, "bytes of the echo stream benchmark")
 	flagWasiboxArgs = flag.String("netbench.wasibox-args", "",
 		`extra flags for "wasibox run", space-separated (e.g. "--cpuprofile /tmp/host.prof --stats")`)
+	flagWasibox = flag.String("netbench.wasibox", "",
+		"wasibox binary to measure (default: built from ./cmd/wasibox), e.g. to compare two builds")
 	flagCache = flag.String("netbench.cache", "",
 		"wazero compilation cache folder to keep between runs (default: a temporary one)")
 )
@@ -136,7 +138,11 @@ func wasiboxServer(tb testing.TB, guest string, args ...string) *server {
 	for _, a := range args {
 		argv = append(argv, strings.ReplaceAll(a, "ADDR", "127.0.0.1:"+port))
 	}
-	cmd := exec.Command(shared.wasibox, argv...)
+	bin := shared.wasibox
+	if *flagWasibox != "" {
+		bin = *flagWasibox
+	}
+	cmd := exec.Command(bin, argv...)
 	cache := *flagCache
 	if cache == "" {
 		cache = filepath.Join(shared.dir, "cache")
