@@ -11,14 +11,19 @@
 //	go test ./internal/netbench -bench . -run '^$' -benchtime 1x
 //
 // Each benchmark runs for a fixed, bounded time (flag -netbench.duration,
-// default 5s, plus a warm-up) and request count, whatever b.N is, and
-// reports, for the wasibox server and the native one measured just before
-// it: requests per second ("req/s", "native-req/s", "ratio"), median and
-// 99th-percentile latency, or stream throughput ("MB/s", "native-MB/s",
-// "ratio"). -netbench.wasibox-args passes extra flags to `wasibox run`
-// (e.g. "--cpuprofile /tmp/host.prof --stats" to profile the host side).
-// TestLoad and TestStream run every generator briefly against both builds,
-// so a broken path fails plain `go test`. The numbers measured are in
+// default 5s, after -netbench.warmup) and request count, whatever b.N is,
+// and reports, for the wasibox server and the native one measured just
+// before it: requests per second ("req/s", "native-req/s", "ratio"),
+// median and 99th-percentile latency, the server's CPU time per request
+// ("cpu-us/req"), or the stream's throughput and CPU time per GiB.
+// -netbench.wasibox measures another wasibox binary (to compare builds);
+// -netbench.wasibox-args passes extra flags to `wasibox run` (e.g.
+// "--cpuprofile /tmp/host.prof --stats" to profile the host side);
+// -netbench.cache keeps the compilation cache between runs.
+// TestLoad and TestStream check the generators against in-process
+// servers, and TestGuests runs them briefly against both builds of both
+// guests, so a broken benchmark fails plain `go test`. Command
+// cmd/netload applies the same loads to a server started by hand. The numbers measured are in
 // RATIONALE.md, "Network performance".
 //
 // Trust boundary: none; this is test code. It builds the guests, their
