@@ -23,8 +23,8 @@
 // TestLoad and TestStream check the generators against in-process
 // servers, and TestGuests runs them briefly against both builds of both
 // guests, so a broken benchmark fails plain `go test`. Command
-// cmd/netload applies the same loads to a server started by hand. The numbers measured are in
-// RATIONALE.md, "Network performance".
+// cmd/netload applies the same loads to a server started by hand. The
+// numbers measured are in RATIONALE.md, "Network performance".
 //
 // Trust boundary: none; this is test code. It builds the guests, their
 // native twins and the wasibox binary into temporary folders, and talks to
