@@ -21,6 +21,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -32,6 +33,32 @@ import (
 
 	"github.com/wasibox/wasibox/internal/testguest"
 )
+
+// netLimit bounds each wasibox run of these tests. It is longer than
+// e2eLimit because the first run of each Go guest compiles it (megabytes of
+// wasm; tens of seconds on a loaded machine). Exceeding it is a hang, not
+// a performance failure.
+const netLimit = 5 * time.Minute
+
+// netCmd is wasiboxCmd with netLimit.
+func netCmd(t *testing.T, args ...string) *exec.Cmd {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), netLimit)
+	t.Cleanup(cancel)
+	cmd := exec.CommandContext(ctx, wasiboxBin(t), args...)
+	cmd.Env = []string{
+		"PATH=" + os.Getenv("PATH"),
+		"HOME=" + t.TempDir(),
+		"XDG_CACHE_HOME=" + filepath.Join(shared.dir, "cache"),
+	}
+	return cmd
+}
+
+// runNet runs wasibox to completion, as runWasibox, within netLimit.
+func runNet(t *testing.T, args ...string) result {
+	t.Helper()
+	return wait(t, start(t, netCmd(t, args...)))
+}
 
 // Go's wasip1 syscall package spells EACCES "Permission denied"; the
 // probes print the WASI errno itself, 2.
@@ -322,7 +349,7 @@ func TestNetDenied(t *testing.T) {
 			}
 			args = append(args, echo, "probe")
 			args = append(args, strings.Fields(subst.Replace(tt.probe))...)
-			r := runWasibox(t, args...)
+			r := runNet(t, args...)
 			if r.code != 0 || r.stdout != subst.Replace(tt.want) {
 				t.Errorf("exit %d, stdout %q; want 0, %q (stderr %q)", r.code, r.stdout, subst.Replace(tt.want), r.stderr)
 			}
@@ -354,7 +381,7 @@ func httpPattern(i int) byte { return byte(i * 7 % 251) }
 func TestNetHTTPServer(t *testing.T) {
 	port := netFreePort(t, "tcp")
 	addr := "127.0.0.1:" + strconv.Itoa(port)
-	cmd := wasiboxCmd(t, "run", "--listen", "tcp://"+addr, testguest.Path(t, "httpserver"), addr)
+	cmd := netCmd(t, "run", "--listen", "tcp://"+addr, testguest.Path(t, "httpserver"), addr)
 	s := start(t, cmd)
 	s.waitOutput(t, "listening "+addr+"\n")
 	base := "http://" + addr
@@ -365,7 +392,7 @@ func TestNetHTTPServer(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer c.Close()
-		c.SetDeadline(time.Now().Add(e2eLimit))
+		c.SetDeadline(time.Now().Add(netLimit))
 		br := bufio.NewReader(c)
 		for i := range 20 {
 			path := "/hello"
@@ -437,7 +464,7 @@ func TestNetHTTPServer(t *testing.T) {
 					return d.DialContext(ctx, network, a)
 				}}
 				defer tr.CloseIdleConnections()
-				client := &http.Client{Transport: tr, Timeout: e2eLimit}
+				client := &http.Client{Transport: tr, Timeout: netLimit}
 				for i := range each {
 					data := bytes.Repeat([]byte{byte(c), byte(i)}, 1000*(c+1)+i)
 					resp, err := client.Post(base+"/echo", "application/octet-stream", bytes.NewReader(data))
@@ -482,7 +509,7 @@ func TestNetHTTPServer(t *testing.T) {
 func TestNetHTTPServerListenDenied(t *testing.T) {
 	granted, asked := netFreePort(t, "tcp"), netFreePort(t, "tcp")
 	addr := "127.0.0.1:" + strconv.Itoa(asked)
-	r := runWasibox(t, "run", "--listen", "tcp://127.0.0.1:"+strconv.Itoa(granted), testguest.Path(t, "httpserver"), addr)
+	r := runNet(t, "run", "--listen", "tcp://127.0.0.1:"+strconv.Itoa(granted), testguest.Path(t, "httpserver"), addr)
 	if r.code != 1 || !strings.Contains(r.stderr, "bind: Permission denied") {
 		t.Errorf("exit %d, stderr %q; want 1 and the guest's bind EACCES", r.code, r.stderr)
 	}
@@ -541,7 +568,7 @@ func TestNetHTTPClient(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			requests.Store(0)
 			conns.Store(0)
-			r := runWasibox(t, append([]string{"run"}, tt.args...)...)
+			r := runNet(t, append([]string{"run"}, tt.args...)...)
 			ok := r.stdout == tt.stdout
 			if tt.code != 0 {
 				ok = strings.HasPrefix(r.stdout, tt.stdout)
@@ -568,7 +595,7 @@ func TestNetUDPEcho(t *testing.T) {
 	addr := "127.0.0.1:" + strconv.Itoa(port)
 	// The server replies with send_to: to the clients' (ephemeral) ports,
 	// which it needs a grant for.
-	cmd := wasiboxCmd(t, "run", "--listen", "udp://"+addr, "--connect", "udp://127.0.0.1:*", udpecho, "server", addr)
+	cmd := netCmd(t, "run", "--listen", "udp://"+addr, "--connect", "udp://127.0.0.1:*", udpecho, "server", addr)
 	s := start(t, cmd)
 	s.waitOutput(t, "listening "+addr+"\n")
 
@@ -579,7 +606,7 @@ func TestNetUDPEcho(t *testing.T) {
 	defer c.Close()
 	exchange := func(msg string) string {
 		t.Helper()
-		c.SetDeadline(time.Now().Add(e2eLimit))
+		c.SetDeadline(time.Now().Add(netLimit))
 		if _, err := c.Write([]byte(msg)); err != nil {
 			t.Fatal(err)
 		}
@@ -594,7 +621,7 @@ func TestNetUDPEcho(t *testing.T) {
 		t.Errorf("reply %q, want %q", got, "hello")
 	}
 
-	r := runWasibox(t, "run", "--connect", "udp://"+addr, udpecho, "client", addr, "from-guest")
+	r := runNet(t, "run", "--connect", "udp://"+addr, udpecho, "client", addr, "from-guest")
 	if want := "reply from-guest from " + addr + "\n"; r.code != 0 || r.stdout != want {
 		t.Errorf("guest client: exit %d, stdout %q; want 0, %q (stderr %q)", r.code, r.stdout, want, r.stderr)
 	}
@@ -615,7 +642,7 @@ func TestNetUDPEcho(t *testing.T) {
 func TestNetUDPReplyDenied(t *testing.T) {
 	port := netFreePort(t, "udp")
 	addr := "127.0.0.1:" + strconv.Itoa(port)
-	cmd := wasiboxCmd(t, "run", "--listen", "udp://"+addr, testguest.Path(t, "udpecho"), "server", addr)
+	cmd := netCmd(t, "run", "--listen", "udp://"+addr, testguest.Path(t, "udpecho"), "server", addr)
 	s := start(t, cmd)
 	s.waitOutput(t, "listening "+addr+"\n")
 
@@ -647,13 +674,13 @@ func TestNetUDPReplyDenied(t *testing.T) {
 // and a denied one (which never reaches the resolver).
 func TestNetLookup(t *testing.T) {
 	udpecho := testguest.Path(t, "udpecho")
-	r := runWasibox(t, "run", "--lookup", "localhost", udpecho, "lookup", "localhost")
+	r := runNet(t, "run", "--lookup", "localhost", udpecho, "lookup", "localhost")
 	if r.code != 0 || !strings.Contains("\n"+r.stdout, "\n127.0.0.1\n") {
 		t.Errorf("lookup localhost: exit %d, stdout %q; want 0 and 127.0.0.1 (stderr %q)", r.code, r.stdout, r.stderr)
 	}
 	wantDenial(t, r, "", "")
 
-	r = runWasibox(t, "run", "--lookup", "localhost", udpecho, "lookup", "denied.example")
+	r = runNet(t, "run", "--lookup", "localhost", udpecho, "lookup", "denied.example")
 	if want := "error lookup denied.example: lookup not permitted by the host\n"; r.code != 1 || r.stdout != want {
 		t.Errorf("lookup denied.example: exit %d, stdout %q; want 1, %q", r.code, r.stdout, want)
 	}
