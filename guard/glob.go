@@ -18,6 +18,11 @@ import (
 type denyGlob struct {
 	g     *policy.Glob // the manifest's pattern, for messages
 	elems []globElem
+	// need is a string every absolute path the pattern matches contains
+	// (the longest one its elements require: "/name" for a literal or
+	// prefix element, the suffix of a `*suffix` one): most paths are
+	// ruled out by one strings.Contains, without splitting them.
+	need string
 }
 
 type globElem struct {
@@ -32,9 +37,26 @@ func compileDenyGlob(g *policy.Glob) denyGlob {
 	}
 	d := denyGlob{g: g}
 	for _, e := range strings.Split(strings.Trim(p, "/"), "/") {
-		d.elems = append(d.elems, compileElem(e))
+		el := compileElem(e)
+		d.elems = append(d.elems, el)
+		var need string
+		switch el.kind {
+		case 'l', 'p':
+			need = "/" + el.s
+		case 's':
+			need = el.s
+		}
+		if len(need) > len(d.need) {
+			d.need = need
+		}
 	}
 	return d
+}
+
+// mayMatch reports whether the absolute path p can match (false only if
+// it cannot).
+func (d *denyGlob) mayMatch(p string) bool {
+	return strings.Contains(p, d.need)
 }
 
 func compileElem(e string) globElem {

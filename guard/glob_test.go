@@ -38,8 +38,12 @@ func checkGlob(t *testing.T, pat string, paths ...string) {
 	var parts []string
 	for _, p := range paths {
 		parts = splitPath(parts[:0], p)
-		if got, want := d.matchParts(parts), g.Match(p); got != want {
+		want := g.Match(p)
+		if got := d.matchParts(parts); got != want {
 			t.Errorf("pattern %q, path %q: guard %v, policy %v", pat, p, got, want)
+		}
+		if want && strings.HasPrefix(p, "/") && !d.mayMatch(p) {
+			t.Errorf("pattern %q (needs %q) ruled out %q, which it matches", pat, d.need, p)
 		}
 	}
 }

@@ -136,6 +136,7 @@ type System struct {
 	env  envState
 
 	scratch [2]policy.Input // see input
+	bufs    [2]pathBuf      // the lexical paths being decided (pathbuf_unsafe.go)
 
 	globs []denyGlob // fs.deny, compiled (glob.go)
 	parts []string   // scratch: the elements of the path being matched
@@ -233,7 +234,7 @@ func (g *System) deny(in *policy.Input, object, reason, grant string) wasi.Errno
 		g.logMu.Unlock()
 	}
 	if g.audit != nil {
-		g.audit(Record{Input: *in, Object: object, Reason: reason, Grant: grant})
+		g.audit(record(in, object, false, reason, grant))
 	}
 	return g.errno
 }
@@ -241,8 +242,17 @@ func (g *System) deny(in *policy.Input, object, reason, grant string) wasi.Errno
 // allowed records an allowed decision in the audit log.
 func (g *System) allowed(in *policy.Input, object, grant string) {
 	if g.audit != nil {
-		g.audit(Record{Input: *in, Object: object, Allow: true, Grant: grant})
+		g.audit(record(in, object, true, "", grant))
 	}
+}
+
+// record makes an audit record that owns its strings: the paths of a
+// decision live in buffers the next call reuses (pathBuf).
+func record(in *policy.Input, object string, allow bool, reason, grant string) Record {
+	r := Record{Input: *in, Object: strings.Clone(object), Allow: allow, Reason: reason, Grant: grant}
+	r.Input.Path = strings.Clone(in.Path)
+	r.Input.NewPath = strings.Clone(in.NewPath)
+	return r
 }
 
 // printable keeps a denial on one line whatever the guest named: a string

@@ -193,13 +193,17 @@ func (g *System) decidePath(ctx context.Context, in *policy.Input, object string
 
 // denied returns the first fs.deny pattern p matches, or nil.
 func (g *System) denied(p string) *policy.Glob {
-	if len(g.globs) == 0 {
-		return nil
-	}
-	g.parts = splitPath(g.parts[:0], p)
+	split := false
 	for i := range g.globs {
-		if g.globs[i].matchParts(g.parts) {
-			return g.globs[i].g
+		d := &g.globs[i]
+		if !d.mayMatch(p) {
+			continue
+		}
+		if !split {
+			g.parts, split = splitPath(g.parts[:0], p), true
+		}
+		if d.matchParts(g.parts) {
+			return d.g
 		}
 	}
 	return nil
@@ -310,7 +314,7 @@ func (g *System) decideAt(ctx context.Context, in *policy.Input, fd wasi.FD, rel
 	case gone:
 		return errno
 	}
-	gp, lexical := join(base, rel)
+	gp, lexical := g.bufs[0].join(base, rel)
 	if lexical {
 		g.setPath(in, gp)
 		if errno := g.decidePath(ctx, in, gp); errno != wasi.ESUCCESS {
@@ -354,8 +358,8 @@ func (g *System) decideTwo(ctx context.Context, in *policy.Input, oldFD wasi.FD,
 	case pl2 == gone:
 		return errno2
 	}
-	op, lex1 := join(oldBase, oldRel)
-	np, lex2 := join(newBase, newRel)
+	op, lex1 := g.bufs[0].join(oldBase, oldRel)
+	np, lex2 := g.bufs[1].join(newBase, newRel)
 	if lex1 && lex2 {
 		g.setPath(in, op)
 		in.NewPath = np
@@ -408,7 +412,7 @@ func (g *System) PathOpen(ctx context.Context, fd wasi.FD, dirFlags wasi.LookupF
 	case gone:
 		return -1, errno
 	}
-	gp, lexical := join(dir, p)
+	gp, lexical := g.bufs[0].join(dir, p)
 	if lexical {
 		g.setPath(in, gp)
 		if errno := g.decidePath(ctx, in, gp); errno != wasi.ESUCCESS {

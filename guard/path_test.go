@@ -510,3 +510,19 @@ func TestNewNeedsResolver(t *testing.T) {
 		t.Errorf("New without path rules: %v", err)
 	}
 }
+
+// Records keep their paths after later calls reuse the guard's buffers.
+func TestRecordsOwnTheirPaths(t *testing.T) {
+	h := newHarness(t, setup{tree: pathTree, manifest: pathManifest})
+	fd := h.fd("/data")
+	h.sys.PathRename(h.ctx, fd, "private/secret.txt", fd, "pub/zzzzzzzzzz.txt")
+	first := h.records[0]
+	h.records = nil
+	for _, p := range []string{"pub/a.txt", "keys/k.pem", "pub/sub/f.txt"} {
+		open(p, follow, 0, readRights)(h, fd)
+	}
+	if first.Input.Path != "/data/private/secret.txt" || first.Input.NewPath != "/data/pub/zzzzzzzzzz.txt" ||
+		first.Object != "/data/private/secret.txt -> /data/pub/zzzzzzzzzz.txt" {
+		t.Errorf("record changed after later calls: %+v", first)
+	}
+}

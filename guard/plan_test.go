@@ -98,6 +98,9 @@ deny contains msg if { input.op == "path_open"; endswith(input.path, ".z"); msg 
 			for _, in := range inputs {
 				got := native.Decide(ctx, &in)
 				want := opa.Decide(ctx, &in)
+				if strings.Contains(want.Reason, "eval_cancel_error") {
+					continue // OPA ran out of time on a busy machine: no reference
+				}
 				if got.Allow != want.Allow || got.Reason != want.Reason {
 					t.Errorf("%s %q port %d %+v: plan %q says %v %q, OPA says %v %q", in.Op, in.Path, in.Port, in.Access,
 						native.Plan(in.Op), got.Allow, got.Reason, want.Allow, want.Reason)
