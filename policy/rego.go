@@ -139,6 +139,8 @@ type Engine struct {
 	// plans holds, per operation, the residual of partial evaluation
 	// compiled for native evaluation (residual.go).
 	plans map[string]*plan
+	// ops is constant and plans in one map, for Decide.
+	ops   map[string]opState
 	cache *decisionCache
 
 	// Stats, for benchmarks and `--stats`.
@@ -243,7 +245,32 @@ func NewEngineFromSources(ctx context.Context, files map[string]string, data map
 			e.prepareOp(ctx, op)
 		}
 	}
+	e.ops = map[string]opState{}
+	for op, d := range e.constant {
+		e.ops[op] = opState{constant: true, decision: d}
+	}
+	for op, p := range e.plans {
+		e.ops[op] = opState{plan: p}
+	}
 	return e, nil
+}
+
+// cloneInput copies in with strings of its own: OPA's built-in caches
+// (compiled regular expressions, globs) may keep strings they are given.
+func cloneInput(in *Input) *Input {
+	c := *in
+	for _, s := range []*string{&c.Op, &c.Path, &c.NewPath, &c.Target, &c.Mount, &c.Mode, &c.Proto, &c.Family, &c.Addr, &c.Name, &c.Module} {
+		*s = strings.Clone(*s)
+	}
+	return &c
+}
+
+// opState is how one operation is decided: a constant, a native plan, or
+// (neither) OPA.
+type opState struct {
+	constant bool
+	decision Decision
+	plan     *plan
 }
 
 // conflictProne reports whether a rule could produce two values for one
@@ -347,13 +374,16 @@ func inputIndependent(exprs []*ast.Expr) bool {
 }
 
 // Decide evaluates the policy for one operation. Any error, timeout or
-// conflict denies (fail closed).
+// conflict denies (fail closed). Decide keeps nothing of in past the call
+// (the guard builds paths in reused buffers): what OPA or the decision
+// cache may keep is copied first.
 func (e *Engine) Decide(ctx context.Context, in *Input) Decision {
-	if d, ok := e.constant[in.Op]; ok {
+	st := e.ops[in.Op] // one lookup on the hot path
+	if st.constant {
 		e.constants.Add(1)
-		return d
+		return st.decision
 	}
-	if p, ok := e.plans[in.Op]; ok {
+	if p := st.plan; p != nil {
 		msgs, err := p.eval(ctx, in)
 		if err == nil {
 			e.natives.Add(1)
@@ -369,7 +399,7 @@ func (e *Engine) Decide(ctx context.Context, in *Input) Decision {
 		d.How = "cache"
 		return d
 	}
-	d := e.eval(ctx, in.Map())
+	d := e.eval(ctx, cloneInput(in).Map())
 	e.evals.Add(1)
 	e.cache.put(key, d)
 	return d

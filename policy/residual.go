@@ -658,6 +658,7 @@ var errUnsupported = fmt.Errorf("residual: unsupported at run time")
 // decide it.
 func (p *plan) eval(ctx context.Context, in *Input) ([]string, error) {
 	var msgs []string
+	var own *Input // in with strings of its own, for the interpreter (see Engine.Decide)
 	for i := range p.queries {
 		q := &p.queries[i]
 		holds := true
@@ -674,8 +675,11 @@ func (p *plan) eval(ctx context.Context, in *Input) ([]string, error) {
 			msgs = append(msgs, q.constMsg)
 			continue
 		}
+		if own == nil {
+			own = cloneInput(in)
+		}
 		env := map[ast.Var]*ast.Term{}
-		ok, err := evalBody(ctx, q.exprs, in, env)
+		ok, err := evalBody(ctx, q.exprs, own, env)
 		if err != nil {
 			return nil, err
 		}
