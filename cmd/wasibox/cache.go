@@ -20,7 +20,11 @@ func cacheDir() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return filepath.Join(base, "wasibox"), nil
+	// The CLI compiles without wazero's termination checks (see run.go),
+	// and wazero's cache key does not record that choice: a folder of its
+	// own keeps such code from ever being loaded by a runtime that needs
+	// the checks (e.g. an embedder pointing at the default folder).
+	return filepath.Join(base, "wasibox", "cli"), nil
 }
 
 // openCache returns the on-disk compilation cache, or nil when it must not
@@ -38,7 +42,13 @@ func openCache(stderr io.Writer) wazero.CompilationCache {
 	if err != nil {
 		return nil
 	}
-	if err := ensurePrivateDir(dir); err != nil {
+	// The parent (…/wasibox) is checked as well: a symlinked parent would
+	// put the cache wherever its target is.
+	err = ensurePrivateDir(filepath.Dir(dir))
+	if err == nil {
+		err = ensurePrivateDir(dir)
+	}
+	if err != nil {
 		if errors.Is(err, errUnsafeCache) {
 			fmt.Fprintf(stderr, "wasibox: compilation cache not used: %v\n", err)
 		}

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/api"
 	"github.com/tetratelabs/wazero/sys"
 	"github.com/wasibox/wasibox"
 	"github.com/wasibox/wasibox/guard"
@@ -143,7 +144,15 @@ func (e *cliEnv) run(parent context.Context, f *runFlags, obs observer) int {
 		return e.failed("%s: %v", f.Module, err)
 	}
 
-	rc := wasibox.RuntimeConfig(m)
+	// The CLI compiles without wazero's CloseOnContextDone: that option
+	// makes every wasm loop header check for cancellation, which costs
+	// ~40% of the CPU of a Go guest's request handling (RATIONALE.md,
+	// "Network performance"). Cancellation still works everywhere (design
+	// decision 8): a blocked host call is woken (System.Wake), the module
+	// is closed so its next host call ends it, and a guest spinning in pure
+	// wasm, which neither reaches, is ended with the process after a grace
+	// period (runGuest). The library keeps the checks on by default.
+	rc := wasibox.RuntimeConfig(m).WithCloseOnContextDone(false)
 	if !f.NoCache {
 		if c := openCache(e.stderr); c != nil {
 			defer c.Close(context.Background())
@@ -322,9 +331,45 @@ func (e *cliEnv) run(parent context.Context, f *runFlags, obs observer) int {
 		return e.failed("%s: %s must have type [] -> [], has %v -> %v",
 			f.Module, d.Name(), d.ParamTypes(), d.ResultTypes())
 	}
-	_, err = start.Call(ctx)
+	err, spinning := runGuest(ctx, mod, start)
 	cause := runCause(ctx, cancel)
+	if spinning {
+		// The guest ignores cancellation (no host call): end the process,
+		// after flushing what a second signal would flush too.
+		status := finish(obs, guestExit(nil, cause, e.stderr), true)
+		exit(status)
+		return status // only reached when e.exit does not exit (tests)
+	}
 	return finish(obs, guestExit(err, cause, e.stderr), cause != nil)
+}
+
+// spinGrace is how long a cancelled guest may take to reach its next host
+// call (where the closed module ends it) before the process ends it.
+const spinGrace = 500 * time.Millisecond
+
+// runGuest calls start and returns its error. If ctx is cancelled first,
+// it closes the module (the guest's next host call then returns) and waits
+// up to spinGrace; spinning reports a guest that is still running then.
+func runGuest(ctx context.Context, mod api.Module, start api.Function) (err error, spinning bool) {
+	done := make(chan error, 1)
+	go func() {
+		_, err := start.Call(ctx)
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		return err, false
+	case <-ctx.Done():
+	}
+	mod.CloseWithExitCode(context.Background(), sys.ExitCodeContextCanceled)
+	t := time.NewTimer(spinGrace)
+	defer t.Stop()
+	select {
+	case err := <-done:
+		return err, false
+	case <-t.C:
+		return nil, true
+	}
 }
 
 // finish hands the guest's status to obs, if any.

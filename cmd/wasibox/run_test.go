@@ -99,6 +99,16 @@ func TestRunTimeoutInPoll(t *testing.T) {
 	}
 }
 
+// TestRunTimeoutSpinning: a guest that never makes a host call is not
+// reached by the module close or the wake fd; the CLI ends it with the
+// process after a grace period, with the timeout's status.
+func TestRunTimeoutSpinning(t *testing.T) {
+	r := runWasibox(t, "run", "--timeout", "1s", watGuest(t, "spin"))
+	if r.code != exitTimeout {
+		t.Fatalf("exit %d, stderr %q; want 124", r.code, r.stderr)
+	}
+}
+
 func TestRunTimeoutInStdinRead(t *testing.T) {
 	cmd := wasiboxCmd(t, "run", "--timeout", "1s", watGuest(t, "stdin"))
 	w := pipeStdin(t, cmd) // kept open: the read never completes by itself
@@ -204,7 +214,7 @@ func TestRunCompilationCache(t *testing.T) {
 			continue
 		}
 		assertMode(t, dir, 0o700)
-		entries, _ := filepath.Glob(filepath.Join(dir, "wazero-*", "*"))
+		entries, _ := filepath.Glob(filepath.Join(dir, "cli", "wazero-*", "*"))
 		if len(entries) == 0 {
 			t.Errorf("no compiled module cached under %s", dir)
 		}
