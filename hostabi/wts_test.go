@@ -12,14 +12,12 @@ package hostabi_test
 // runs the real suite through `wasibox run` the same way.
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"errors"
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -36,9 +34,9 @@ import (
 type wtsScratch int
 
 const (
-	wtsNoDir  wtsScratch = iota // nothing preopened
-	wtsDir                      // an empty fs-tests.dir, in both layouts
-	wtsCTree                    // the C tests' fs-tests.dir (wtsCTreeNodes), in both layouts
+	wtsNoDir wtsScratch = iota // nothing preopened
+	wtsDir                     // an empty fs-tests.dir, in both layouts
+	wtsCTree                   // the C tests' fs-tests.dir (wtsCTreeNodes), in both layouts
 )
 
 // wtsCase is one test of the suite.
@@ -53,9 +51,6 @@ type wtsCase struct {
 	// only the exit code and, if stdout is set, the exact output count.
 	raw    bool
 	stdout string
-	// knownFail is the one FAIL line the guest must print: a check where
-	// wasibox differs from the suite on purpose (see its source).
-	knownFail string
 }
 
 func wtsRust(name string) wtsCase {
@@ -104,12 +99,7 @@ var wtsCases = []wtsCase{
 	wtsRust("path_open_nonblock"),
 	wtsRust("path_open_preopen"),
 	wtsRust("path_open_read_write"),
-	func() wtsCase {
-		c := wtsRust("path_open_read_without_rights")
-		c.exit = 1
-		c.knownFail = "FAIL reading bytes from file should fail with BADF: got errno 76 (NOTCAPABLE) want 8 (BADF)"
-		return c
-	}(),
+	wtsRust("path_open_read_without_rights"),
 	wtsRust("path_rename"),
 	wtsRust("path_rename_dir_trailing_slashes"),
 	wtsRust("path_symlink_trailing_slashes"),
@@ -211,18 +201,6 @@ func (c wtsCase) check(t *testing.T, r guestResult) {
 		}
 		if c.stdout != "" && r.stdout != c.stdout {
 			t.Errorf("stdout %q, want %q", r.stdout, c.stdout)
-		}
-	case c.knownFail != "":
-		var fails []string
-		sc := bufio.NewScanner(strings.NewReader(r.stdout))
-		for sc.Scan() {
-			if strings.HasPrefix(sc.Text(), "FAIL ") {
-				fails = append(fails, sc.Text())
-			}
-		}
-		if len(fails) != 1 || fails[0] != c.knownFail || r.exit != c.exit || r.err != nil {
-			t.Errorf("want exactly the known failure %q and exit %d; got exit %d, err %v, failures %q\nstdout:\n%s\nstderr:\n%s",
-				c.knownFail, c.exit, r.exit, r.err, fails, r.stdout, r.stderr)
 		}
 	default:
 		r.check(t, c.exit, true)

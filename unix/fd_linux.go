@@ -291,9 +291,15 @@ func (f *file) mayBlock() bool {
 
 // FDRead implements wasi.System.
 //
-// Errors: EBADF (fd not open), EISDIR (a directory), ENOTCAPABLE (no
-// fd_read right), EAGAIN (guest NONBLOCK and no data), ECANCELED (woken
-// while waiting), and the host read(2) errors.
+// A descriptor without the fd_read right is "not open for reading", which
+// read(2) reports as EBADF; wasmtime and the WASI testsuite
+// (path_open_read_without_rights) expect the same. Likewise fd_write,
+// fd_pread and fd_pwrite. Every other missing right, fd_seek for
+// pread/pwrite included, is ENOTCAPABLE (design decision 7; RATIONALE.md).
+//
+// Errors: EBADF (fd not open, or no fd_read right), EISDIR (a directory),
+// EAGAIN (guest NONBLOCK and no data), ECANCELED (woken while waiting), and
+// the host read(2) errors.
 func (s *System) FDRead(ctx context.Context, fd wasi.FD, iovs []wasi.IOVec) (wasi.Size, wasi.Errno) {
 	f, errno := s.lookup(fd, 0)
 	if errno != wasi.ESUCCESS {
@@ -303,7 +309,7 @@ func (s *System) FDRead(ctx context.Context, fd wasi.FD, iovs []wasi.IOVec) (was
 		return 0, wasi.EISDIR
 	}
 	if !f.base.Has(wasi.FDReadRight) {
-		return 0, wasi.ENOTCAPABLE
+		return 0, wasi.EBADF // not open for reading: see above
 	}
 	v, total := s.loadIOVecs(iovs)
 	if total == 0 {
@@ -377,13 +383,16 @@ func (s *System) read(f *file, v []unix.Iovec, total int) (int, wasi.Errno) {
 // gets what fitted, or EAGAIN. A short write followed by an error returns
 // the count written and no error; the next call reports the error.
 //
-// Errors: EBADF, ENOTCAPABLE (no fd_write right), EAGAIN, ECANCELED,
-// EFBIG past Config.StdoutLimit/StderrLimit, EDQUOT past
+// Errors: EBADF (fd not open, or no fd_write right: see FDRead), EAGAIN,
+// ECANCELED, EFBIG past Config.StdoutLimit/StderrLimit, EDQUOT past
 // Config.WriteQuota, and the host write(2) errors (EPIPE, ENOSPC...).
 func (s *System) FDWrite(ctx context.Context, fd wasi.FD, iovs []wasi.IOVec) (wasi.Size, wasi.Errno) {
-	f, errno := s.lookup(fd, wasi.FDWriteRight)
+	f, errno := s.lookup(fd, 0)
 	if errno != wasi.ESUCCESS {
 		return 0, errno
+	}
+	if !f.base.Has(wasi.FDWriteRight) {
+		return 0, wasi.EBADF // not open for writing: see FDRead
 	}
 	v, total := s.loadIOVecs(iovs)
 	if total == 0 {
@@ -467,8 +476,9 @@ func partial(done int, errno wasi.Errno) wasi.Errno {
 // FDPread implements wasi.System. It never waits: pread needs a seekable
 // file (ESPIPE otherwise).
 //
-// Errors: EBADF, EISDIR, ENOTCAPABLE (needs fd_read and fd_seek), EINVAL
-// (offset beyond 2^63-1), ESPIPE, and the host pread(2) errors.
+// Errors: EBADF (also no fd_read right: see FDRead), EISDIR, ENOTCAPABLE
+// (no fd_seek right), EINVAL (offset beyond 2^63-1), ESPIPE, and the host
+// pread(2) errors.
 func (s *System) FDPread(ctx context.Context, fd wasi.FD, iovs []wasi.IOVec, offset wasi.FileSize) (wasi.Size, wasi.Errno) {
 	f, errno := s.lookup(fd, 0)
 	if errno != wasi.ESUCCESS {
@@ -477,7 +487,10 @@ func (s *System) FDPread(ctx context.Context, fd wasi.FD, iovs []wasi.IOVec, off
 	if f.typ == wasi.DirectoryType {
 		return 0, wasi.EISDIR
 	}
-	if !f.base.Has(wasi.FDReadRight | wasi.FDSeekRight) {
+	if !f.base.Has(wasi.FDReadRight) {
+		return 0, wasi.EBADF // not open for reading: see FDRead
+	}
+	if !f.base.Has(wasi.FDSeekRight) {
 		return 0, wasi.ENOTCAPABLE
 	}
 	return s.prw(f, iovs, offset, false)
@@ -485,13 +498,19 @@ func (s *System) FDPread(ctx context.Context, fd wasi.FD, iovs []wasi.IOVec, off
 
 // FDPwrite implements wasi.System.
 //
-// Errors: EBADF, ENOTCAPABLE (needs fd_write and fd_seek), EINVAL, ESPIPE,
-// and the host pwrite(2) errors. On Linux a file opened with APPEND
-// appends whatever the offset (pwrite(2) BUGS).
+// Errors: EBADF (also no fd_write right: see FDRead), ENOTCAPABLE (no
+// fd_seek right), EINVAL, ESPIPE, and the host pwrite(2) errors. On Linux
+// a file opened with APPEND appends whatever the offset (pwrite(2) BUGS).
 func (s *System) FDPwrite(ctx context.Context, fd wasi.FD, iovs []wasi.IOVec, offset wasi.FileSize) (wasi.Size, wasi.Errno) {
-	f, errno := s.lookup(fd, wasi.FDWriteRight|wasi.FDSeekRight)
+	f, errno := s.lookup(fd, 0)
 	if errno != wasi.ESUCCESS {
 		return 0, errno
+	}
+	if !f.base.Has(wasi.FDWriteRight) {
+		return 0, wasi.EBADF // not open for writing: see FDRead
+	}
+	if !f.base.Has(wasi.FDSeekRight) {
+		return 0, wasi.ENOTCAPABLE
 	}
 	return s.prw(f, iovs, offset, true)
 }

@@ -189,10 +189,10 @@ func TestFDReadWriteErrors(t *testing.T) {
 		{"read huge", false, math.MaxInt32, wasi.EBADF},
 		{"read stdin absent", false, 0, wasi.EBADF},
 		{"read directory", false, fdPreopen, wasi.EISDIR},
-		{"read without right", false, wo, wasi.ENOTCAPABLE},
+		{"read without right", false, wo, wasi.EBADF}, // not open for reading
 		{"write closed", true, closed, wasi.EBADF},
-		{"write without right", true, ro, wasi.ENOTCAPABLE},
-		{"write directory", true, fdPreopen, wasi.ENOTCAPABLE},
+		{"write without right", true, ro, wasi.EBADF}, // not open for writing
+		{"write directory", true, fdPreopen, wasi.EBADF},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -213,6 +213,9 @@ func TestFDPreadPwrite(t *testing.T) {
 	e.writeFile(t, "f", "0123456789")
 	fd := e.open(t, "f", unix.O_RDWR, wasi.FileRights)
 	noSeek := e.open(t, "f", unix.O_RDWR, wasi.FileRights&^wasi.FDSeekRight)
+	noRead := e.open(t, "f", unix.O_WRONLY, wasi.FileRights&^wasi.FDReadRight)
+	noWrite := e.open(t, "f", unix.O_RDONLY, wasi.FileRights&^wasi.FDWriteRight)
+	neither := e.open(t, "f", unix.O_RDONLY, wasi.FileRights&^(wasi.FDReadRight|wasi.FDWriteRight|wasi.FDSeekRight))
 	pr, pw, _, _ := e.pipe(t)
 	e.grant(pr, wasi.FDSeekRight)
 	e.grant(pw, wasi.FDSeekRight)
@@ -251,6 +254,12 @@ func TestFDPreadPwrite(t *testing.T) {
 		{"pwrite pipe", true, pw, 0, wasi.ESPIPE},
 		{"pread no seek right", false, noSeek, 0, wasi.ENOTCAPABLE},
 		{"pwrite no seek right", true, noSeek, 0, wasi.ENOTCAPABLE},
+		// Without fd_read (fd_write) the descriptor is not open for
+		// reading (writing): EBADF, as pread(2), even without fd_seek.
+		{"pread no read right", false, noRead, 0, wasi.EBADF},
+		{"pwrite no write right", true, noWrite, 0, wasi.EBADF},
+		{"pread no read nor seek right", false, neither, 0, wasi.EBADF},
+		{"pwrite no write nor seek right", true, neither, 0, wasi.EBADF},
 		{"pread directory", false, fdPreopen, 0, wasi.EISDIR},
 		{"pread huge offset", false, fd, 1 << 63, wasi.EINVAL},
 		{"pwrite huge offset", true, fd, math.MaxUint64, wasi.EINVAL},
@@ -592,7 +601,7 @@ func TestFDStatSetRights(t *testing.T) {
 	for _, tt := range tests {
 		wantErrno(t, tt.name, e.s.FDStatSetRights(ctx, fd, tt.base, tt.inherit), tt.want)
 	}
-	if _, errno := e.s.FDWrite(ctx, fd, [][]byte{[]byte("x")}); errno != wasi.ENOTCAPABLE {
+	if _, errno := e.s.FDWrite(ctx, fd, [][]byte{[]byte("x")}); errno != wasi.EBADF {
 		t.Errorf("write after dropping the right: %v", errno)
 	}
 	if _, errno := e.s.FDRead(ctx, fd, [][]byte{make([]byte, 3)}); errno != wasi.ESUCCESS {

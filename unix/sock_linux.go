@@ -351,9 +351,10 @@ func (s *System) SockAccept(ctx context.Context, fd wasi.FD, flags wasi.FDFlags)
 // is truncated and sets wasi.RecvDataTruncated. Other flag bits are
 // ignored. A blocking guest socket waits at most SO_RCVTIMEO (then EAGAIN).
 //
-// Errors: EBADF, ENOTSOCK, ENOTCAPABLE (no FDReadRight), EAGAIN, ECANCELED
-// (woken before any data), or the kernel's. Like fd_read, it uses at most
-// 1024 iovecs (the kernel's IOV_MAX) and skips empty ones.
+// Errors: EBADF, ENOTSOCK, ENOTCAPABLE (no FDReadRight: a socket has no
+// access mode, so unlike fd_read this is not EBADF; RATIONALE.md), EAGAIN,
+// ECANCELED (woken before any data), or the kernel's. Like fd_read, it
+// uses at most 1024 iovecs (the kernel's IOV_MAX) and skips empty ones.
 // It does not allocate.
 func (s *System) SockRecv(ctx context.Context, fd wasi.FD, iovs []wasi.IOVec, flags wasi.RIFlags) (wasi.Size, wasi.ROFlags, wasi.Errno) {
 	f, errno := s.sockFile(fd, wasi.FDReadRight)
@@ -441,9 +442,10 @@ func (s *System) recv(f *file, iovs []wasi.IOVec, flags wasi.RIFlags, from *sock
 // flags are ignored rather than passed to the host (WasmEdge passes none
 // either, and MSG_OOB or MSG_MORE are not the guest's to set).
 //
-// Errors: EBADF, ENOTSOCK, ENOTCAPABLE (no FDWriteRight), EAGAIN,
-// ECANCELED, EPIPE, or the kernel's. Like fd_write, it uses at most 1024
-// iovecs and skips empty ones. It does not allocate.
+// Errors: EBADF, ENOTSOCK, ENOTCAPABLE (no FDWriteRight; not EBADF, as
+// SockRecv says), EAGAIN, ECANCELED, EPIPE, or the kernel's. Like
+// fd_write, it uses at most 1024 iovecs and skips empty ones. It does not
+// allocate.
 func (s *System) SockSend(ctx context.Context, fd wasi.FD, iovs []wasi.IOVec, flags wasi.SIFlags) (wasi.Size, wasi.Errno) {
 	f, errno := s.sockFile(fd, wasi.FDWriteRight)
 	if errno != wasi.ESUCCESS {

@@ -1,8 +1,8 @@
 /* Port of wasi-testsuite tests/rust/src/bin/path_open_read_without_rights.rs
  * (older suite layout only; removed from the newer one). It accepts only
- * BADF for fd_read without FD_READ; wasibox answers NOTCAPABLE
- * (docs/design.md decision 7), which the newer tests that check the same
- * thing (fd_fdstat_set_rights, path_open_read_write) accept. */
+ * BADF for fd_read without FD_READ, which is what wasibox answers: such a
+ * descriptor is not open for reading (RATIONALE.md; the one exception to
+ * docs/design.md decision 7). */
 #include "wts.h"
 
 int main(int argc, char **argv) {
@@ -22,8 +22,6 @@ int main(int argc, char **argv) {
 		uint8_t c;
 		__wasi_iovec_t iov = {&c, 1};
 		__wasi_size_t n;
-		/* The one check wasibox fails on purpose; hostabi/wts_test.go
-		 * expects exactly this FAIL line. */
 		expect_errno("reading bytes from file should fail with BADF", __wasi_fd_read(fd, &iov, 1, &n), __WASI_ERRNO_BADF);
 	}
 	expect_ok("removing readable_file", __wasi_path_unlink_file(dir_fd, "file"));
