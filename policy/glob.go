@@ -80,3 +80,46 @@ func matchElems(pat, parts []string) bool {
 	}
 	return len(parts) == 0
 }
+
+// RenameSafe reports whether renaming the directory dir (to any name) can
+// never change whether a path beneath it matches: true when no path under
+// dir can match, or when the pattern only looks at a path's last element
+// (`**/x`, e.g. "**/*.pem"), which a rename of an ancestor does not change.
+// The guard refuses directory renames that are not safe for every fs.deny
+// glob, since they could move denied files to names no glob matches (or
+// allowed files under a denied name).
+func (g *Glob) RenameSafe(dir string) bool {
+	rest := g.elems
+	for len(rest) > 0 && rest[0] == "**" {
+		rest = rest[1:]
+	}
+	if len(rest) == 1 && len(rest) < len(g.elems) {
+		return true // `**/x`: only the last element counts
+	}
+	dir = strings.Trim(dir, "/")
+	var parts []string
+	if dir != "" {
+		parts = strings.Split(dir, "/")
+	}
+	return !mayMatchUnder(g.elems, parts)
+}
+
+// mayMatchUnder reports whether some path strictly beneath the path parts
+// could match pat.
+func mayMatchUnder(pat, parts []string) bool {
+	for {
+		if len(parts) == 0 {
+			return len(pat) > 0
+		}
+		if len(pat) == 0 {
+			return false
+		}
+		if pat[0] == "**" {
+			return true
+		}
+		if ok, _ := path.Match(pat[0], parts[0]); !ok {
+			return false
+		}
+		pat, parts = pat[1:], parts[1:]
+	}
+}

@@ -160,3 +160,29 @@ func BenchmarkDecide(b *testing.B) {
 		}
 	})
 }
+
+func TestGlobRenameSafe(t *testing.T) {
+	tests := []struct {
+		glob, dir string
+		want      bool
+	}{
+		{"**/*.pem", "/out/a", true},
+		{"/out/a/private/**", "/out/a", false},
+		{"/out/a/private/**", "/out/a/private", false},
+		{"/out/a/private/**", "/out/b", true},
+		{"/data/private/**", "/out", true},
+		{"private/*.txt", "/out/a", false},
+		{"/out/*/secret", "/out/x", false},
+		{"/out/*/secret", "/other", true},
+		{"/out/x", "/out/x", true},
+	}
+	for _, tt := range tests {
+		g, err := CompileGlob(tt.glob)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := g.RenameSafe(tt.dir); got != tt.want {
+			t.Errorf("%q.RenameSafe(%q) = %v, want %v", tt.glob, tt.dir, got, tt.want)
+		}
+	}
+}
