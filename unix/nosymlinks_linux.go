@@ -5,17 +5,17 @@ package unix
 // What the guard needs to decide on the path the kernel really acts on,
 // rather than on the name the guest gave (package guard, PathResolver):
 //
-//   - PathOpenNoSymlinks: path_open with RESOLVE_NO_SYMLINKS added, so
-//     that an open whose resolution meets no symbolic link, by far the
-//     common case, proves by itself that the file opened is the one the
-//     lexical path names; no second system call is needed to find out.
-//     The kernel refuses a link before any side effect (O_CREAT,
-//     O_TRUNC), so the guard can retry the slow way.
-//   - PathGuestPath: where a path leads, without opening it for real:
-//     its directory part (and, if asked, a final link) resolved exactly as
-//     the path calls do, then mapped back to the guest namespace through
-//     /proc/self/fd. It costs a readlink on top of the resolution, which
-//     is why it is only the fallback.
+//   - SetNoSymlinks: a mode in which every path call refuses, with ELOOP
+//     and before acting, a path whose resolution meets a symbolic link
+//     (RESOLVE_NO_SYMLINKS). A call that succeeds then proves by itself
+//     that it acted on the file its lexical path names, by far the
+//     common case, at no extra system call. On ELOOP the guard resolves
+//     the slow way and calls again.
+//   - PathGuestPath, PathParentGuestPath: where a path leads, without
+//     acting on it: its directory part (and, if asked, a final link)
+//     resolved exactly as the path calls do, then mapped back to the
+//     guest namespace through /proc/self/fd. It costs a readlink on top
+//     of the resolution, which is why it is only the fallback.
 
 import (
 	"context"
@@ -27,22 +27,24 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// PathOpenNoSymlinks is PathOpen (final symbolic links not followed)
-// that fails with ELOOP, before creating or truncating anything, if
-// resolving path meets any symbolic link, in its directory part or as its
-// final component. It returns ENOSYS where the kernel cannot refuse links
-// this way (no openat2, or openat2 kept reporting EAGAIN): the caller then
-// resolves with PathGuestPath. Every other error is PathOpen's.
-func (s *System) PathOpenNoSymlinks(ctx context.Context, fd wasi.FD, path string, oflags wasi.OFlags, rightsBase, rightsInheriting wasi.Rights, fdFlags wasi.FDFlags) (wasi.FD, wasi.Errno) {
+// SetNoSymlinks turns on or off a mode of the path calls in which
+// resolving a path must meet no symbolic link: openat2 gets
+// RESOLVE_NO_SYMLINKS, a final link a call would follow is not expanded,
+// and either case fails with ELOOP before the call acts (before O_CREAT
+// or O_TRUNC, before an unlink, rename, mkdir or set-times). A call that
+// succeeds in this mode acted on exactly the file its lexical path names.
+// ok is false, and the mode stays off, where the kernel cannot refuse
+// links this way (no openat2); the walk would also answer ENOSYS.
+//
+// The guard turns the mode on around one call at a time; a System is
+// used by one call at a time.
+func (s *System) SetNoSymlinks(on bool) (ok bool) {
 	if !s.useOpenat2 {
-		return -1, wasi.ENOSYS
+		s.path.noSymlinks = false
+		return false
 	}
-	s.path.noSymlinks = true
-	// SymlinkFollow, not O_NOFOLLOW: RESOLVE_NO_SYMLINKS then refuses a
-	// final link with ELOOP, where O_NOFOLLOW|O_DIRECTORY would say ENOTDIR.
-	nfd, errno := s.PathOpen(ctx, fd, wasi.SymlinkFollow, path, oflags, rightsBase, rightsInheriting, fdFlags)
-	s.path.noSymlinks = false
-	return nfd, errno
+	s.path.noSymlinks = on
+	return true
 }
 
 // PathGuestPath returns the clean absolute guest path that path, relative

@@ -14,66 +14,95 @@ import (
 // and as the final component, and a dangling one.
 var nsTree = []string{"f=file", "d/", "d/g=gee", "d/sub/", "ld->d", "lf->f", "ldangling->d/new", "d/lup->../f"}
 
-func TestPathOpenNoSymlinks(t *testing.T) {
+func TestNoSymlinks(t *testing.T) {
 	ptEach(t, func(t *testing.T, r Resolver) {
 		root := t.TempDir()
 		ptMake(t, root, nsTree...)
 		s := ptNew(t, r, Preopen{HostPath: root, GuestPath: "/m"})
+		ctx := t.Context()
+		if ok := s.SetNoSymlinks(true); ok != (r == ResolveOpenat2) {
+			t.Fatalf("SetNoSymlinks = %v under %v", ok, r)
+		}
 		if r == ResolveWalk {
-			if _, errno := s.PathOpenNoSymlinks(t.Context(), 3, "f", 0, wasi.FDReadRight, 0, 0); errno != wasi.ENOSYS {
-				t.Errorf("walk: errno %v, want ENOSYS", errno)
+			if _, errno := s.PathFileStatGet(ctx, 3, wasi.SymlinkFollow, "ld/g"); errno != wasi.ESUCCESS {
+				t.Errorf("walk, mode refused: stat through a link = %v", errno)
 			}
 			return
 		}
+		defer s.SetNoSymlinks(false)
+		open := func(p string, lookup wasi.LookupFlags, oflags wasi.OFlags) wasi.Errno {
+			rights := wasi.FDReadRight | wasi.FDWriteRight
+			if oflags.Has(wasi.ODirectory) {
+				rights = wasi.FDReadDirRight
+			}
+			fd, errno := s.PathOpen(ctx, 3, lookup, p, oflags, rights, 0, 0)
+			if errno == wasi.ESUCCESS {
+				s.FDClose(ctx, fd)
+			}
+			return errno
+		}
+		stat := func(p string, lookup wasi.LookupFlags) wasi.Errno {
+			_, errno := s.PathFileStatGet(ctx, 3, lookup, p)
+			return errno
+		}
+		follow := wasi.SymlinkFollow
 		tests := []struct {
-			name   string
-			path   string
-			oflags wasi.OFlags
-			want   wasi.Errno
+			name string
+			call func() wasi.Errno
+			want wasi.Errno
 		}{
-			{"plain", "f", 0, wasi.ESUCCESS},
-			{"folder", "d/g", 0, wasi.ESUCCESS},
-			{"dotdot", "d/sub/../g", 0, wasi.ESUCCESS},
-			{"directory", "d", wasi.ODirectory, wasi.ESUCCESS},
-			{"final link", "lf", 0, wasi.ELOOP},
-			{"final link to folder", "ld", wasi.ODirectory, wasi.ELOOP},
-			{"folder link", "ld/g", 0, wasi.ELOOP},
-			{"link up", "d/lup", 0, wasi.ELOOP},
-			{"create through dangling link", "ldangling", wasi.OCreate, wasi.ELOOP},
-			{"truncate through link", "lf", wasi.OTruncate, wasi.ELOOP},
-			{"create in linked folder", "ld/new", wasi.OCreate, wasi.ELOOP},
-			{"missing", "nope", 0, wasi.ENOENT},
-			{"escape", "../x", 0, wasi.ENOTCAPABLE},
-			{"create", "new", wasi.OCreate, wasi.ESUCCESS},
+			{"open plain", func() wasi.Errno { return open("f", follow, 0) }, wasi.ESUCCESS},
+			{"open folder", func() wasi.Errno { return open("d/g", follow, 0) }, wasi.ESUCCESS},
+			{"open dotdot", func() wasi.Errno { return open("d/sub/../g", follow, 0) }, wasi.ESUCCESS},
+			{"open final link", func() wasi.Errno { return open("lf", follow, 0) }, wasi.ELOOP},
+			{"open final link not followed", func() wasi.Errno { return open("lf", 0, 0) }, wasi.ELOOP},
+			{"open link to folder, not followed, as a folder", func() wasi.Errno { return open("ld", 0, wasi.ODirectory) }, wasi.ENOTDIR},
+			{"open link to folder as a folder", func() wasi.Errno { return open("ld", follow, wasi.ODirectory) }, wasi.ELOOP},
+			{"open through folder link", func() wasi.Errno { return open("ld/g", follow, 0) }, wasi.ELOOP},
+			{"create through dangling link", func() wasi.Errno { return open("ldangling", follow, wasi.OCreate) }, wasi.ELOOP},
+			{"truncate through link", func() wasi.Errno { return open("lf", follow, wasi.OTruncate) }, wasi.ELOOP},
+			{"create in linked folder", func() wasi.Errno { return open("ld/new", follow, wasi.OCreate) }, wasi.ELOOP},
+			{"open missing", func() wasi.Errno { return open("nope", follow, 0) }, wasi.ENOENT},
+			{"open escape", func() wasi.Errno { return open("../x", follow, 0) }, wasi.ENOTCAPABLE},
+			{"stat", func() wasi.Errno { return stat("d/g", follow) }, wasi.ESUCCESS},
+			{"stat link itself", func() wasi.Errno { return stat("lf", 0) }, wasi.ESUCCESS},
+			{"stat through final link", func() wasi.Errno { return stat("lf", follow) }, wasi.ELOOP},
+			{"stat through folder link", func() wasi.Errno { return stat("ld/g", 0) }, wasi.ELOOP},
+			{"stat folder link with a slash", func() wasi.Errno { return stat("ld/", 0) }, wasi.ELOOP},
+			{"readlink", func() wasi.Errno { _, e := s.PathReadLink(ctx, 3, "lf", make([]byte, 16)); return e }, wasi.ESUCCESS},
+			{"set times through link", func() wasi.Errno { return s.PathFileStatSetTimes(ctx, 3, follow, "lf", 0, 0, wasi.ModifyTimeNow) }, wasi.ELOOP},
+			{"mkdir in linked folder", func() wasi.Errno { return s.PathCreateDirectory(ctx, 3, "ld/newdir") }, wasi.ELOOP},
+			{"unlink in linked folder", func() wasi.Errno { return s.PathUnlinkFile(ctx, 3, "ld/g") }, wasi.ELOOP},
+			{"rmdir in linked folder", func() wasi.Errno { return s.PathRemoveDirectory(ctx, 3, "ld/sub") }, wasi.ELOOP},
+			{"rename from linked folder", func() wasi.Errno { return s.PathRename(ctx, 3, "ld/g", 3, "x") }, wasi.ELOOP},
+			{"rename into linked folder", func() wasi.Errno { return s.PathRename(ctx, 3, "f", 3, "ld/x") }, wasi.ELOOP},
+			{"link through final link", func() wasi.Errno { return s.PathLink(ctx, 3, follow, "lf", 3, "h") }, wasi.ELOOP},
+			{"symlink in linked folder", func() wasi.Errno { return s.PathSymlink(ctx, "x", 3, "ld/l") }, wasi.ELOOP},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
-				rights := wasi.FDReadRight | wasi.FDWriteRight
-				if tt.oflags.Has(wasi.ODirectory) {
-					rights = wasi.FDReadDirRight
-				}
-				fd, errno := s.PathOpenNoSymlinks(t.Context(), 3, tt.path, tt.oflags, rights, 0, 0)
-				if errno != tt.want {
-					t.Fatalf("errno %v, want %v", errno, tt.want)
-				}
-				if errno == wasi.ESUCCESS {
-					s.FDClose(t.Context(), fd)
+				if errno := tt.call(); errno != tt.want {
+					t.Errorf("errno %v, want %v", errno, tt.want)
 				}
 			})
 		}
-		// Nothing was created or truncated through a link.
-		if _, err := os.Lstat(filepath.Join(root, "d/new")); !os.IsNotExist(err) {
-			t.Errorf("d/new: %v, want not created", err)
+		// Nothing was done through a link.
+		for _, p := range []string{"d/new", "d/newdir", "d/x", "d/l", "x", "h"} {
+			if _, err := os.Lstat(filepath.Join(root, p)); !os.IsNotExist(err) {
+				t.Errorf("%s: %v, want not created", p, err)
+			}
 		}
 		if b, _ := os.ReadFile(filepath.Join(root, "f")); string(b) != "file" {
 			t.Errorf("f = %q, want untouched", b)
 		}
-		// The next open resolves links again.
-		fd, errno := s.PathOpen(t.Context(), 3, wasi.SymlinkFollow, "ld/g", 0, wasi.FDReadRight, 0, 0)
-		if errno != wasi.ESUCCESS {
-			t.Fatalf("PathOpen after PathOpenNoSymlinks: %v", errno)
+		if _, err := os.Stat(filepath.Join(root, "d/g")); err != nil {
+			t.Errorf("d/g: %v", err)
 		}
-		s.FDClose(t.Context(), fd)
+		// Off again: links are followed.
+		s.SetNoSymlinks(false)
+		if errno := stat("ld/g", follow); errno != wasi.ESUCCESS {
+			t.Errorf("stat through a link after the mode: %v", errno)
+		}
 	})
 }
 

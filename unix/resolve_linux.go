@@ -70,9 +70,10 @@ type pathScratch struct {
 	ts    [2]unix.Timespec
 	stack []int // the walk's open directories
 
-	// noSymlinks is set for one PathOpenNoSymlinks call
+	// noSymlinks is set around one path call by SetNoSymlinks
 	// (nosymlinks_linux.go): openat2 then also refuses every symbolic
-	// link, and the walk, which cannot, is not used (ENOSYS).
+	// link (ELOOP), a final link is not expanded (ELOOP), and the walk,
+	// which cannot refuse links, is not used (ENOSYS).
 	noSymlinks bool
 }
 
@@ -139,9 +140,6 @@ func (s *System) openBeneath(dirfd int, path string, flags int, mode uint32) (in
 		if fd, errno, done := s.openat2(dirfd, path, flags, mode); done {
 			return fd, errno
 		}
-	}
-	if s.path.noSymlinks {
-		return -1, wasi.ENOSYS
 	}
 	return s.walk(dirfd, path, flags, mode, false)
 }
@@ -255,6 +253,9 @@ func (q *pathQueue) rest() (last, slash bool) {
 // descriptor (for openDir); otherwise the final component is opened with
 // flags and mode, following it only if flags lacks O_NOFOLLOW.
 func (s *System) walk(root int, path string, flags int, mode uint32, dirOnly bool) (int, wasi.Errno) {
+	if s.path.noSymlinks {
+		return -1, wasi.ENOSYS
+	}
 	follow := flags&unix.O_NOFOLLOW == 0
 	flags |= unix.O_NOFOLLOW | unix.O_CLOEXEC
 	var q pathQueue
@@ -466,6 +467,9 @@ func (s *System) expandFinal(dirfd int, dir, name string, links *int) (string, b
 	target, isLink, errno := s.readLink(dirfd, name, links)
 	if errno != wasi.ESUCCESS || !isLink {
 		return "", false, errno
+	}
+	if s.path.noSymlinks {
+		return "", false, wasi.ELOOP
 	}
 	if len(dir)+len(target) > maxPathLen {
 		return "", false, wasi.ENAMETOOLONG
