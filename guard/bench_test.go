@@ -162,7 +162,7 @@ func (v benchSystem) open(b *testing.B, bt *benchTree) (wasi.System, *policy.Eng
 	if err != nil {
 		b.Fatal(err)
 	}
-	g.noFastOpen = v.noFast
+	g.noFast = v.noFast
 	return g, eng
 }
 
@@ -213,11 +213,24 @@ func BenchmarkPathOpen(b *testing.B) {
 // BenchmarkPathOpenRatio reports each guarded variant's cost as a ratio
 // to the unguarded System, timed in alternating blocks of opens.
 func BenchmarkPathOpenRatio(b *testing.B) {
+	benchRatio(b, openClose)
+}
+
+// BenchmarkStatRatio is BenchmarkPathOpenRatio for path_filestat_get.
+func BenchmarkStatRatio(b *testing.B) {
+	benchRatio(b, func(b *testing.B, sys wasi.System, path string) {
+		if _, errno := sys.PathFileStatGet(context.Background(), 3, wasi.SymlinkFollow, path); errno != wasi.ESUCCESS {
+			b.Fatal(errno)
+		}
+	})
+}
+
+func benchRatio(b *testing.B, call func(b *testing.B, sys wasi.System, path string)) {
 	bt := newBenchTree(b)
 	base, _ := benchVariants[0].open(b, bt)
 	for _, v := range benchVariants {
 		if v.name == "b-rego-evaluated" {
-			continue // 100x the open: the ratio says nothing more
+			continue // 100x the call: the ratio says nothing more
 		}
 		b.Run(v.name, func(b *testing.B) {
 			sys, _ := v.open(b, bt)
@@ -225,7 +238,7 @@ func BenchmarkPathOpenRatio(b *testing.B) {
 			if v.distinct > 0 {
 				paths = paths[:v.distinct]
 				for _, p := range paths {
-					openClose(b, sys, p)
+					call(b, sys, p)
 				}
 			}
 			const block = 256
@@ -245,7 +258,7 @@ func BenchmarkPathOpenRatio(b *testing.B) {
 					for k, s := range [2]wasi.System{first, second} {
 						start, cpu := time.Now(), threadCPU()
 						for i := range block {
-							openClose(b, s, paths[(n+i)%len(paths)])
+							call(b, s, paths[(n+i)%len(paths)])
 						}
 						t[k], c[k] = time.Since(start), threadCPU()-cpu
 					}
@@ -324,10 +337,12 @@ func BenchmarkResolve(b *testing.B) {
 			openClose(b, inner, bt.paths[i%benchFiles])
 		}
 	})
-	b.Run("PathOpenNoSymlinks", func(b *testing.B) {
+	b.Run("open-no-symlinks", func(b *testing.B) {
 		b.ReportAllocs()
 		for i := 0; b.Loop(); i++ {
-			fd, errno := inner.PathOpenNoSymlinks(ctx, 3, bt.paths[i%benchFiles], 0, readRights, 0, 0)
+			inner.SetNoSymlinks(true)
+			fd, errno := inner.PathOpen(ctx, 3, wasi.SymlinkFollow, bt.paths[i%benchFiles], 0, readRights, 0, 0)
+			inner.SetNoSymlinks(false)
 			if errno != wasi.ESUCCESS {
 				b.Fatal(errno)
 			}

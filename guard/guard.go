@@ -92,11 +92,12 @@ type PathResolver interface {
 	// link's new name): the directory part is resolved, the final name
 	// kept as given, never followed.
 	PathParentGuestPath(ctx context.Context, fd wasi.FD, path string) (string, wasi.Errno)
-	// PathOpenNoSymlinks is PathOpen without SymlinkFollow that fails
-	// with ELOOP, before creating or truncating anything, when resolving
-	// path meets any symbolic link; on success the file opened is the
-	// one the lexical path names. ENOSYS means the System cannot tell.
-	PathOpenNoSymlinks(ctx context.Context, fd wasi.FD, path string, oflags wasi.OFlags, rightsBase, rightsInheriting wasi.Rights, fdFlags wasi.FDFlags) (wasi.FD, wasi.Errno)
+	// SetNoSymlinks turns on or off a mode in which every path call
+	// fails with ELOOP, before acting, when resolving its path meets a
+	// symbolic link (ENOSYS where it cannot tell): a call that succeeds
+	// acted on the file its lexical path names. ok is false where the
+	// System has no such mode.
+	SetNoSymlinks(on bool) (ok bool)
 }
 
 // System implements wasi.System with policy enforcement over an inner System.
@@ -120,9 +121,9 @@ type System struct {
 	// Without it each path operation is allowed or denied whatever the
 	// path (a constant policy), and nothing is resolved.
 	pathRules bool
-	// noFastOpen makes path_open always resolve the slow way (tests and
+	// noFast makes path calls always resolve the slow way (tests and
 	// benchmarks of the fallback).
-	noFastOpen bool
+	noFast bool
 
 	logMu sync.Mutex // Log may be shared with other writers
 

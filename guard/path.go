@@ -12,13 +12,15 @@ package guard
 // Finding the resolved path costs system calls, so the guard avoids it
 // where the lexical path is provably the answer:
 //
-//   - path_open first opens with PathOpenNoSymlinks: if the kernel met no
-//     symbolic link, the file opened is the one the (already decided)
-//     lexical path names, at no extra cost. Otherwise (ELOOP) it asks
-//     PathGuestPath where the path leads, decides that, and opens.
 //   - a call on a plain name ("x", no slash) that does not follow a final
-//     link acts in the directory descriptor itself: the name is the path.
-//   - every other call asks PathGuestPath before acting.
+//     link acts in the directory descriptor itself: the name is the path;
+//   - any other call is first made in the inner System's no-symlink mode
+//     (SetNoSymlinks: openat2 with RESOLVE_NO_SYMLINKS): if it succeeds,
+//     or fails for another reason, it met no link, so it acted (or would
+//     have) on the lexical path already decided, at no extra cost;
+//   - only if it met a link (ELOOP, before acting) does the guard ask
+//     PathGuestPath or PathParentGuestPath where the path leads, decide
+//     that, and make the call again normally.
 //
 // Both rely on the guest path of each directory descriptor being right:
 // the kernel says where a directory is when it is first used as a base
@@ -300,17 +302,27 @@ func lexicalIsResolved(rel string, how reach) bool {
 	return how != followLink && plainName(rel)
 }
 
-// decideAt decides a call on path rel relative to fd: the name, then
-// where it leads. in carries the operation and its own fields.
-func (g *System) decideAt(ctx context.Context, in *policy.Input, fd wasi.FD, rel string, how reach) wasi.Errno {
+// pathCall decides a call on path rel relative to fd and makes it:
+// call makes the inner System's call. The name is decided first; then,
+// when rules depend on the path, the call is made in the inner System's
+// no-symlink mode (which proves the lexical path is the one acted on),
+// and only if a link was on the way is the resolved path found and
+// decided, and the call made again. in carries the operation and its own
+// fields.
+func (g *System) pathCall(ctx context.Context, in *policy.Input, fd wasi.FD, rel string, how reach, call func() wasi.Errno) wasi.Errno {
 	in.Follow = how == followLink
 	if !g.pathRules {
-		return g.decideConstant(ctx, in, fd, rel, 0, "")
+		if g.engine != nil || g.audit != nil {
+			if errno := g.decideConstant(ctx, in, fd, rel, 0, ""); errno != wasi.ESUCCESS {
+				return errno
+			}
+		}
+		return call()
 	}
 	base, pl, errno := g.dirOf(ctx, fd)
 	switch pl {
 	case notDir:
-		return wasi.ESUCCESS // the inner System refuses the call (EBADF, ENOTDIR)
+		return call() // the inner System refuses it (EBADF, ENOTDIR)
 	case gone:
 		return errno
 	}
@@ -321,17 +333,36 @@ func (g *System) decideAt(ctx context.Context, in *policy.Input, fd wasi.FD, rel
 			return errno
 		}
 		if lexicalIsResolved(rel, how) {
-			return wasi.ESUCCESS
+			return call()
+		}
+		if errno, done := g.callNoSymlinks(call); done {
+			return errno
 		}
 	}
+	// A symbolic link is on the way (or the name cannot be placed): find
+	// where the call leads, without side effects, and decide that too.
 	r, errno := g.resolve(ctx, fd, rel, how)
 	if errno != wasi.ESUCCESS {
 		return errno // the call would fail the same way
 	}
-	if lexical && r == gp {
-		return wasi.ESUCCESS
+	if !lexical || r != gp {
+		if errno := g.decidePath(ctx, g.resolvedInput(in, r), resolvedObject(gp, lexical, r)); errno != wasi.ESUCCESS {
+			return errno
+		}
 	}
-	return g.decidePath(ctx, g.resolvedInput(in, r), resolvedObject(gp, lexical, r))
+	return call()
+}
+
+// callNoSymlinks makes call in the inner System's no-symlink mode. done
+// is false if the call met a link (ELOOP) or the mode is unavailable
+// (ENOSYS): it did nothing, and the caller resolves the slow way.
+func (g *System) callNoSymlinks(call func() wasi.Errno) (errno wasi.Errno, done bool) {
+	if g.noFast || !g.res.SetNoSymlinks(true) {
+		return 0, false
+	}
+	errno = call()
+	g.res.SetNoSymlinks(false)
+	return errno, errno != wasi.ELOOP && errno != wasi.ENOSYS
 }
 
 func resolvedObject(name string, lexical bool, resolved string) string {
@@ -341,18 +372,24 @@ func resolvedObject(name string, lexical bool, resolved string) string {
 	return name + " -> " + resolved
 }
 
-// decideTwo decides a call on two paths (rename, link): both names, then
-// both resolved paths. The new name is always created (createRemove).
-func (g *System) decideTwo(ctx context.Context, in *policy.Input, oldFD wasi.FD, oldRel string, oldHow reach, newFD wasi.FD, newRel string) wasi.Errno {
+// pathCall2 is pathCall for a call on two paths (rename, link): both
+// names, then both resolved paths. The new name is always created
+// (createRemove).
+func (g *System) pathCall2(ctx context.Context, in *policy.Input, oldFD wasi.FD, oldRel string, oldHow reach, newFD wasi.FD, newRel string, call func() wasi.Errno) wasi.Errno {
 	in.Follow = oldHow == followLink
 	if !g.pathRules {
-		return g.decideConstant(ctx, in, oldFD, oldRel, newFD, newRel)
+		if g.engine != nil || g.audit != nil {
+			if errno := g.decideConstant(ctx, in, oldFD, oldRel, newFD, newRel); errno != wasi.ESUCCESS {
+				return errno
+			}
+		}
+		return call()
 	}
 	oldBase, pl1, errno1 := g.dirOf(ctx, oldFD)
 	newBase, pl2, errno2 := g.dirOf(ctx, newFD)
 	switch {
 	case pl1 == notDir || pl2 == notDir:
-		return wasi.ESUCCESS // the inner System refuses the call
+		return call() // the inner System refuses it
 	case pl1 == gone:
 		return errno1
 	case pl2 == gone:
@@ -366,132 +403,103 @@ func (g *System) decideTwo(ctx context.Context, in *policy.Input, oldFD wasi.FD,
 		if errno := g.decidePath(ctx, in, op+" -> "+np); errno != wasi.ESUCCESS {
 			return errno
 		}
-	}
-	rOld, rNew := op, np
-	if !lex1 || !lexicalIsResolved(oldRel, oldHow) {
-		r, errno := g.resolve(ctx, oldFD, oldRel, oldHow)
-		if errno != wasi.ESUCCESS {
+		if lexicalIsResolved(oldRel, oldHow) && lexicalIsResolved(newRel, createRemove) {
+			return call()
+		}
+		if errno, done := g.callNoSymlinks(call); done {
 			return errno
 		}
-		rOld = r
 	}
-	if !lex2 || !lexicalIsResolved(newRel, createRemove) {
-		r, errno := g.resolve(ctx, newFD, newRel, createRemove)
-		if errno != wasi.ESUCCESS {
+	rOld, errno := g.resolve(ctx, oldFD, oldRel, oldHow)
+	if errno != wasi.ESUCCESS {
+		return errno
+	}
+	rNew, errno := g.resolve(ctx, newFD, newRel, createRemove)
+	if errno != wasi.ESUCCESS {
+		return errno
+	}
+	if !lex1 || !lex2 || rOld != op || rNew != np {
+		rin := g.resolvedInput(in, rOld)
+		rin.NewPath = rNew
+		if errno := g.decidePath(ctx, rin, resolvedObject(op+" -> "+np, lex1 && lex2, rOld+" -> "+rNew)); errno != wasi.ESUCCESS {
 			return errno
 		}
-		rNew = r
 	}
-	if lex1 && lex2 && rOld == op && rNew == np {
-		return wasi.ESUCCESS
-	}
-	rin := g.resolvedInput(in, rOld)
-	rin.NewPath = rNew
-	return g.decidePath(ctx, rin, resolvedObject(op+" -> "+np, lex1 && lex2, rOld+" -> "+rNew))
+	return call()
 }
 
 // PathOpen implements wasi.System. Everything is decided before the
 // open, so that a denied create or truncate has no side effect.
 func (g *System) PathOpen(ctx context.Context, fd wasi.FD, dirFlags wasi.LookupFlags, p string, oflags wasi.OFlags, base, inherit wasi.Rights, fdflags wasi.FDFlags) (wasi.FD, wasi.Errno) {
-	if !g.pathRules {
-		if g.engine != nil || g.audit != nil {
-			in := g.input("path_open")
-			in.Follow, in.Access = dirFlags.Has(wasi.SymlinkFollow), accessOf(oflags, base, fdflags)
-			if errno := g.decideConstant(ctx, in, fd, p, 0, ""); errno != wasi.ESUCCESS {
-				return -1, errno
-			}
-		}
+	if !g.pathRules && g.engine == nil && g.audit == nil {
 		return g.System.PathOpen(ctx, fd, dirFlags, p, oflags, base, inherit, fdflags)
 	}
 	in := g.input("path_open")
-	in.Follow, in.Access = dirFlags.Has(wasi.SymlinkFollow), accessOf(oflags, base, fdflags)
-	dir, pl, errno := g.dirOf(ctx, fd)
-	switch pl {
-	case notDir:
-		return g.System.PathOpen(ctx, fd, dirFlags, p, oflags, base, inherit, fdflags)
-	case gone:
+	in.Access = accessOf(oflags, base, fdflags)
+	nfd := wasi.FD(-1)
+	errno := g.pathCall(ctx, in, fd, p, reachOf(dirFlags), func() (errno wasi.Errno) {
+		nfd, errno = g.System.PathOpen(ctx, fd, dirFlags, p, oflags, base, inherit, fdflags)
+		return errno
+	})
+	if errno != wasi.ESUCCESS {
 		return -1, errno
 	}
-	gp, lexical := g.bufs[0].join(dir, p)
-	if lexical {
-		g.setPath(in, gp)
-		if errno := g.decidePath(ctx, in, gp); errno != wasi.ESUCCESS {
-			return -1, errno
-		}
-		if !g.noFastOpen {
-			nfd, errno := g.res.PathOpenNoSymlinks(ctx, fd, p, oflags, base, inherit, fdflags)
-			if errno != wasi.ELOOP && errno != wasi.ENOSYS {
-				return nfd, errno
-			}
-		}
-	}
-	// A symbolic link is on the way (or the name cannot be placed): find
-	// where the open leads, without side effects, and decide that too.
-	r, errno := g.resolve(ctx, fd, p, reachOf(dirFlags))
-	if errno != wasi.ESUCCESS {
-		return -1, errno // the open would fail the same way
-	}
-	if !lexical || r != gp {
-		if errno := g.decidePath(ctx, g.resolvedInput(in, r), resolvedObject(gp, lexical, r)); errno != wasi.ESUCCESS {
-			return -1, errno
-		}
-	}
-	return g.System.PathOpen(ctx, fd, dirFlags, p, oflags, base, inherit, fdflags)
+	return nfd, errno
 }
 
 // PathCreateDirectory implements wasi.System.
 func (g *System) PathCreateDirectory(ctx context.Context, fd wasi.FD, p string) wasi.Errno {
-	in := g.input("path_create_directory")
-	if errno := g.decideAt(ctx, in, fd, p, createRemove); errno != wasi.ESUCCESS {
-		return errno
-	}
-	return g.System.PathCreateDirectory(ctx, fd, p)
+	return g.pathCall(ctx, g.input("path_create_directory"), fd, p, createRemove, func() wasi.Errno {
+		return g.System.PathCreateDirectory(ctx, fd, p)
+	})
 }
 
 // PathFileStatGet implements wasi.System.
 func (g *System) PathFileStatGet(ctx context.Context, fd wasi.FD, flags wasi.LookupFlags, p string) (wasi.FileStat, wasi.Errno) {
-	in := g.input("path_filestat_get")
-	if errno := g.decideAt(ctx, in, fd, p, reachOf(flags)); errno != wasi.ESUCCESS {
+	var st wasi.FileStat
+	errno := g.pathCall(ctx, g.input("path_filestat_get"), fd, p, reachOf(flags), func() (errno wasi.Errno) {
+		st, errno = g.System.PathFileStatGet(ctx, fd, flags, p)
+		return errno
+	})
+	if errno != wasi.ESUCCESS {
 		return wasi.FileStat{}, errno
 	}
-	return g.System.PathFileStatGet(ctx, fd, flags, p)
+	return st, errno
 }
 
 // PathFileStatSetTimes implements wasi.System.
 func (g *System) PathFileStatSetTimes(ctx context.Context, fd wasi.FD, flags wasi.LookupFlags, p string, atim, mtim wasi.Timestamp, fst wasi.FSTFlags) wasi.Errno {
-	in := g.input("path_filestat_set_times")
-	if errno := g.decideAt(ctx, in, fd, p, reachOf(flags)); errno != wasi.ESUCCESS {
-		return errno
-	}
-	return g.System.PathFileStatSetTimes(ctx, fd, flags, p, atim, mtim, fst)
+	return g.pathCall(ctx, g.input("path_filestat_set_times"), fd, p, reachOf(flags), func() wasi.Errno {
+		return g.System.PathFileStatSetTimes(ctx, fd, flags, p, atim, mtim, fst)
+	})
 }
 
 // PathReadLink implements wasi.System. The link itself is decided (it is
 // read, not followed).
 func (g *System) PathReadLink(ctx context.Context, fd wasi.FD, p string, buf []byte) (wasi.Size, wasi.Errno) {
-	in := g.input("path_readlink")
-	if errno := g.decideAt(ctx, in, fd, p, lookThrough); errno != wasi.ESUCCESS {
+	var n wasi.Size
+	errno := g.pathCall(ctx, g.input("path_readlink"), fd, p, lookThrough, func() (errno wasi.Errno) {
+		n, errno = g.System.PathReadLink(ctx, fd, p, buf)
+		return errno
+	})
+	if errno != wasi.ESUCCESS {
 		return 0, errno
 	}
-	return g.System.PathReadLink(ctx, fd, p, buf)
+	return n, errno
 }
 
 // PathRemoveDirectory implements wasi.System.
 func (g *System) PathRemoveDirectory(ctx context.Context, fd wasi.FD, p string) wasi.Errno {
-	in := g.input("path_remove_directory")
-	if errno := g.decideAt(ctx, in, fd, p, createRemove); errno != wasi.ESUCCESS {
-		return errno
-	}
-	return g.System.PathRemoveDirectory(ctx, fd, p)
+	return g.pathCall(ctx, g.input("path_remove_directory"), fd, p, createRemove, func() wasi.Errno {
+		return g.System.PathRemoveDirectory(ctx, fd, p)
+	})
 }
 
 // PathUnlinkFile implements wasi.System.
 func (g *System) PathUnlinkFile(ctx context.Context, fd wasi.FD, p string) wasi.Errno {
-	in := g.input("path_unlink_file")
-	if errno := g.decideAt(ctx, in, fd, p, createRemove); errno != wasi.ESUCCESS {
-		return errno
-	}
-	return g.System.PathUnlinkFile(ctx, fd, p)
+	return g.pathCall(ctx, g.input("path_unlink_file"), fd, p, createRemove, func() wasi.Errno {
+		return g.System.PathUnlinkFile(ctx, fd, p)
+	})
 }
 
 // PathSymlink implements wasi.System. The link's contents are given to the
@@ -500,21 +508,18 @@ func (g *System) PathUnlinkFile(ctx context.Context, fd wasi.FD, p string) wasi.
 func (g *System) PathSymlink(ctx context.Context, target string, fd wasi.FD, p string) wasi.Errno {
 	in := g.input("path_symlink")
 	in.Target = target
-	if errno := g.decideAt(ctx, in, fd, p, createRemove); errno != wasi.ESUCCESS {
-		return errno
-	}
-	return g.System.PathSymlink(ctx, target, fd, p)
+	return g.pathCall(ctx, in, fd, p, createRemove, func() wasi.Errno {
+		return g.System.PathSymlink(ctx, target, fd, p)
+	})
 }
 
 // PathRename implements wasi.System: both the old and the new path are
 // decided (input.path and input.new_path). A rename can move a directory
 // that is open, so the guard forgets where open directories are.
 func (g *System) PathRename(ctx context.Context, fd wasi.FD, oldPath string, newFD wasi.FD, newPath string) wasi.Errno {
-	in := g.input("path_rename")
-	if errno := g.decideTwo(ctx, in, fd, oldPath, createRemove, newFD, newPath); errno != wasi.ESUCCESS {
-		return errno
-	}
-	errno := g.System.PathRename(ctx, fd, oldPath, newFD, newPath)
+	errno := g.pathCall2(ctx, g.input("path_rename"), fd, oldPath, createRemove, newFD, newPath, func() wasi.Errno {
+		return g.System.PathRename(ctx, fd, oldPath, newFD, newPath)
+	})
 	if errno == wasi.ESUCCESS {
 		g.forgetDirs()
 	}
@@ -535,11 +540,9 @@ func (g *System) forgetDirs() {
 // PathLink implements wasi.System: the existing path (followed if
 // oldFlags says so) and the new one are decided.
 func (g *System) PathLink(ctx context.Context, oldFD wasi.FD, oldFlags wasi.LookupFlags, oldPath string, newFD wasi.FD, newPath string) wasi.Errno {
-	in := g.input("path_link")
-	if errno := g.decideTwo(ctx, in, oldFD, oldPath, reachOf(oldFlags), newFD, newPath); errno != wasi.ESUCCESS {
-		return errno
-	}
-	return g.System.PathLink(ctx, oldFD, oldFlags, oldPath, newFD, newPath)
+	return g.pathCall2(ctx, g.input("path_link"), oldFD, oldPath, reachOf(oldFlags), newFD, newPath, func() wasi.Errno {
+		return g.System.PathLink(ctx, oldFD, oldFlags, oldPath, newFD, newPath)
+	})
 }
 
 // FDClose implements wasi.System.
