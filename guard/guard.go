@@ -139,8 +139,9 @@ type System struct {
 	scratch [2]policy.Input // see input
 	bufs    [2]pathBuf      // the lexical paths being decided (pathbuf_unsafe.go)
 
-	globs []denyGlob // fs.deny, compiled (glob.go)
-	parts []string   // scratch: the elements of the path being matched
+	globs       []denyGlob // fs.deny, compiled (glob.go)
+	renamingDir bool       // the path_rename being decided moves a folder
+	parts       []string   // scratch: the elements of the path being matched
 }
 
 type dirEntry struct {

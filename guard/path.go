@@ -182,6 +182,19 @@ func (g *System) decidePath(ctx context.Context, in *policy.Input, object string
 			return g.deny(in, object, g.denyGlobReason(gl), "fs.deny wins over fs.mounts")
 		}
 	}
+	if g.renamingDir {
+		// Renaming a folder renames everything beneath it: it could move
+		// a file fs.deny protects to a name no pattern matches, or put
+		// files under a protected name, unless no pattern can match
+		// beneath either name (or only looks at last elements).
+		for i := range g.globs {
+			gl := g.globs[i].g
+			if !gl.RenameSafe(in.Path) || !gl.RenameSafe(in.NewPath) {
+				where := g.denyGlobReason(gl)
+				return g.deny(in, object, "renaming a folder could move what "+strings.TrimSuffix(where, " matches")+" protects", "")
+			}
+		}
+	}
 	if g.engine != nil {
 		if d := g.engine.Decide(ctx, in); !d.Allow {
 			return g.deny(in, object, "policy: "+d.Reason, "")
@@ -517,6 +530,13 @@ func (g *System) PathSymlink(ctx context.Context, target string, fd wasi.FD, p s
 // decided (input.path and input.new_path). A rename can move a directory
 // that is open, so the guard forgets where open directories are.
 func (g *System) PathRename(ctx context.Context, fd wasi.FD, oldPath string, newFD wasi.FD, newPath string) wasi.Errno {
+	if len(g.globs) > 0 {
+		// Is a folder being renamed? (decidePath; the stat is the
+		// guard's own, the guest learns nothing from it)
+		st, errno := g.System.PathFileStatGet(ctx, fd, 0, oldPath)
+		g.renamingDir = errno == wasi.ESUCCESS && st.FileType == wasi.DirectoryType
+		defer func() { g.renamingDir = false }()
+	}
 	errno := g.pathCall2(ctx, g.input("path_rename"), fd, oldPath, createRemove, newFD, newPath, func() wasi.Errno {
 		return g.System.PathRename(ctx, fd, oldPath, newFD, newPath)
 	})

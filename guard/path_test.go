@@ -25,6 +25,7 @@ var pathTree = []string{
 	"data/l-secret->private/secret.txt", "data/l-priv->private", "data/l-vault->vault/s.txt",
 	"data/l-vaultdir->vault", "data/l-ok->pub/a.txt", "data/l-dangling->private/new.txt",
 	"data/l-dangvault->vault/new.txt", "data/l-inner->pub/inner",
+	"data/conf/app.conf=conf", "data/conf/readme=r",
 	"ro/r.txt=read only",
 }
 
@@ -33,7 +34,7 @@ fs:
   mounts:
     - {host: ./data, guest: /data, mode: rw}
     - {host: ./ro, guest: /ro}
-  deny: ["/data/private/**", "**/*.pem"]
+  deny: ["/data/private/**", "**/*.pem", "/data/conf/*.conf", "/data/etc/*.conf"]
 `
 
 const pathPolicy = `package wasibox
@@ -264,6 +265,12 @@ func TestPathRename(t *testing.T) {
 			content("data/private/secret.txt", "secret")(t, h)
 		}},
 		{name: "missing", call: rename("pub/nope", "pub/x"), want: wasi.ENOENT},
+		// Renaming a folder renames what is beneath it.
+		{name: "folder", call: rename("pub", "pub2"), check: exists("data/pub2/a.txt", true)},
+		{name: "folder with *.pem files", call: rename("keys", "keys2"), check: exists("data/keys2/k.pem", true)},
+		{name: "folder fs.deny protects files in", call: rename("conf", "conf2"), denyOp: "path_rename", object: "/data/conf -> /data/conf2"},
+		{name: "folder to a name fs.deny protects files in", call: rename("pub/sub", "etc"), denyOp: "path_rename", object: "/data/pub/sub -> /data/etc"},
+		{name: "file in a protected folder", call: rename("conf/readme", "conf/readme2"), check: exists("data/conf/readme2", true)},
 	})
 }
 
