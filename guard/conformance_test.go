@@ -73,7 +73,7 @@ deny contains "never" if { input.op == "path_rename"; endswith(input.new_path, "
 				if g.pathRules != (v.deny != "" || v.rego != "") {
 					t.Fatalf("pathRules = %v", g.pathRules)
 				}
-				g.noFastOpen = v.noFast
+				g.noFast = v.noFast
 				t.Cleanup(func() {
 					if log.Len() > 0 {
 						t.Errorf("the guard denied something the suite does:\n%s", log.String())

@@ -146,7 +146,7 @@ func newHarness(t testing.TB, s setup) *harness {
 		t.Fatal(err)
 	}
 	if s.mode == "slow" {
-		h.sys.noFastOpen = true
+		h.sys.noFast = true
 	}
 	return h
 }
