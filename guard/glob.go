@@ -115,26 +115,34 @@ func (d *denyGlob) matchParts(parts []string) bool {
 	return matchElems(d.elems, parts)
 }
 
+// matchElems is the classic wildcard match over elements: `**` matches
+// any run of elements, every other element exactly one. On a mismatch it
+// retries only from the last `**` seen, one element further: earlier
+// `**`s never need to take more, since whatever follows the last one can
+// take it instead. That keeps a decision O(pattern × path) whatever the
+// guest's path; retrying every split of every `**` recursively (as
+// policy.Glob.Match does) is O(path^(k+1)) for k `**`s: minutes for one
+// decision on a 1,000-element path.
 func matchElems(pat []globElem, parts []string) bool {
-	for len(pat) > 0 {
-		if pat[0].kind == '*' {
-			for len(pat) > 0 && pat[0].kind == '*' {
-				pat = pat[1:]
-			}
-			if len(pat) == 0 {
-				return true
-			}
-			for i := 0; i <= len(parts); i++ {
-				if matchElems(pat, parts[i:]) {
-					return true
-				}
-			}
+	pi, si := 0, 0
+	star, next := -1, 0 // the last ** seen, and where its retry starts
+	for si < len(parts) {
+		switch {
+		case pi < len(pat) && pat[pi].kind == '*':
+			star, next = pi, si
+			pi++
+		case pi < len(pat) && pat[pi].match(parts[si]):
+			pi++
+			si++
+		case star >= 0:
+			next++
+			pi, si = star+1, next
+		default:
 			return false
 		}
-		if len(parts) == 0 || !pat[0].match(parts[0]) {
-			return false
-		}
-		pat, parts = pat[1:], parts[1:]
 	}
-	return len(parts) == 0
+	for pi < len(pat) && pat[pi].kind == '*' {
+		pi++
+	}
+	return pi == len(pat)
 }
