@@ -447,16 +447,16 @@ func (s *System) Close(ctx context.Context) error {
 		}
 	}
 	s.nfiles = 0
-	s.spareDir = nil
 	if s.wake > 0 {
 		unix.Close(s.wake)
 	}
 	return first
 }
 
-// close closes f's host descriptor and drops its fd_readdir cache.
+// close closes f's host descriptor. Close calls it from any goroutine, so
+// it changes nothing else in f: a call in progress on the guest's
+// goroutine may still be using f and its fd_readdir cache.
 func (f *file) close() error {
-	f.dir = nil
 	return unix.Close(f.fd)
 }
 
@@ -466,6 +466,7 @@ func (f *file) close() error {
 func (s *System) closeFile(f *file) error {
 	if f.dir != nil {
 		s.spareDir = f.dir.recycled()
+		f.dir = nil
 	}
 	return f.close()
 }
