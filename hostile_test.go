@@ -83,6 +83,12 @@ func parseReports(out string) map[int]report {
 		if err != nil {
 			continue
 		}
+		if _, dup := reps[i]; dup {
+			// The first line of a command counts: a blocking command
+			// reports "sleeping"/"accepting" first, and may report again
+			// if cancellation lets it return before the guest is stopped.
+			continue
+		}
 		r := report{verb: f[2], errno: f[3], fields: map[string]string{}}
 		for _, kv := range f[4:] {
 			if k, v, ok := strings.Cut(kv, "="); ok {
