@@ -217,7 +217,9 @@ func cleanGuest(p string) string {
 
 // deny reports a denial: one line on the log, an audit record, and the
 // manifest's errno for the guest. grant is what would allow the call.
-func (g *System) deny(in *policy.Input, object, reason, grant string) wasi.Errno {
+func (g *System) deny(ctx context.Context, in *policy.Input, object, reason, grant string) wasi.Errno {
+	// The trace (if any) shows the decision on the call's line.
+	wasi.RecordDecision(ctx, wasi.TraceDecision{Grant: grant, Reason: reason})
 	if g.log != nil {
 		var b strings.Builder
 		b.WriteString("wasibox: denied ")
@@ -242,7 +244,8 @@ func (g *System) deny(in *policy.Input, object, reason, grant string) wasi.Errno
 }
 
 // allowed records an allowed decision in the audit log.
-func (g *System) allowed(in *policy.Input, object, grant string) {
+func (g *System) allowed(ctx context.Context, in *policy.Input, object, grant string) {
+	wasi.RecordDecision(ctx, wasi.TraceDecision{Allow: true, Grant: grant})
 	if g.audit != nil {
 		g.audit(record(in, object, true, "", grant))
 	}

@@ -170,7 +170,7 @@ func (g *System) decideAddr(ctx context.Context, op string, rules []policy.NetRu
 	in := policy.Input{Op: op, Module: g.module, Family: familyName(addr.Family), Proto: si.proto}
 	switch addr.Family {
 	case wasi.UnixFamily:
-		return g.deny(&in, "unix:"+addr.Path, "unix-domain sockets are never granted", "")
+		return g.deny(ctx, &in, "unix:"+addr.Path, "unix-domain sockets are never granted", "")
 	case wasi.InetFamily, wasi.Inet6Family:
 	default:
 		return wasi.ESUCCESS // no address: the inner System refuses it (EAFNOSUPPORT, EINVAL)
@@ -185,15 +185,15 @@ func (g *System) decideAddr(ctx context.Context, op string, rules []policy.NetRu
 	r, name := g.matchRules(rules, si.proto, a, port)
 	in.Name = name
 	if r == nil {
-		return g.deny(&in, object, "no "+section+" grant matches", "grant: "+section+" "+strconv.Quote(object))
+		return g.deny(ctx, &in, object, "no "+section+" grant matches", "grant: "+section+" "+strconv.Quote(object))
 	}
 	if g.engine != nil {
 		if d := g.engine.Decide(ctx, &in); !d.Allow {
-			return g.deny(&in, object, "policy: "+d.Reason, "")
+			return g.deny(ctx, &in, object, "policy: "+d.Reason, "")
 		}
 	}
 	if g.audit != nil {
-		g.allowed(&in, object, section+" "+strconv.Quote(r.Raw))
+		g.allowed(ctx, &in, object, section+" "+strconv.Quote(r.Raw))
 	}
 	return wasi.ESUCCESS
 }
@@ -208,20 +208,20 @@ func (g *System) SockOpen(ctx context.Context, family wasi.ProtocolFamily, typ w
 	in := policy.Input{Op: "sock_open", Proto: p, Family: familyName(family), Module: g.module}
 	object := p + "/" + familyName(family)
 	if family == wasi.UnixFamily {
-		return -1, g.deny(&in, object, "unix-domain sockets are never granted", "")
+		return -1, g.deny(ctx, &in, object, "unix-domain sockets are never granted", "")
 	}
 	if !g.net.sockets(p) {
-		return -1, g.deny(&in, object, "no net.connect or net.listen grant for "+p, "grant: net.connect or net.listen \""+p+"://...\"")
+		return -1, g.deny(ctx, &in, object, "no net.connect or net.listen grant for "+p, "grant: net.connect or net.listen \""+p+"://...\"")
 	}
 	if g.engine != nil {
 		if d := g.engine.Decide(ctx, &in); !d.Allow {
-			return -1, g.deny(&in, object, "policy: "+d.Reason, "")
+			return -1, g.deny(ctx, &in, object, "policy: "+d.Reason, "")
 		}
 	}
 	fd, errno := g.System.SockOpen(ctx, family, typ, proto, base, inherit)
 	if errno == wasi.ESUCCESS {
 		g.net.socks[fd] = sockInfo{proto: p, family: family}
-		g.allowed(&in, object, "net")
+		g.allowed(ctx, &in, object, "net")
 	}
 	return fd, errno
 }
@@ -283,9 +283,9 @@ func (g *System) SockAccept(ctx context.Context, fd wasi.FD, flags wasi.FDFlags)
 		if d := g.engine.Decide(ctx, &in); !d.Allow {
 			g.System.FDClose(ctx, nfd)
 			delete(g.net.socks, nfd)
-			return -1, wasi.SockAddr{}, g.deny(&in, object, "policy: "+d.Reason, "")
+			return -1, wasi.SockAddr{}, g.deny(ctx, &in, object, "policy: "+d.Reason, "")
 		}
-		g.allowed(&in, object, "net.listen")
+		g.allowed(ctx, &in, object, "net.listen")
 	}
 	return nfd, peer, wasi.ESUCCESS
 }
@@ -298,7 +298,7 @@ func (g *System) SockSetOpt(ctx context.Context, fd wasi.FD, level wasi.SockOptL
 		in := policy.Input{Op: "sock_setsockopt", Proto: g.sockOf(ctx, fd).proto, Module: g.module,
 			Name: strconv.Itoa(int(level)) + "/" + strconv.Itoa(int(name))}
 		if d := g.engine.Decide(ctx, &in); !d.Allow {
-			return g.deny(&in, "option "+in.Name, "policy: "+d.Reason, "")
+			return g.deny(ctx, &in, "option "+in.Name, "policy: "+d.Reason, "")
 		}
 	}
 	return g.System.SockSetOpt(ctx, fd, level, name, value)
@@ -321,12 +321,12 @@ func (g *System) SockAddressInfo(ctx context.Context, node, service string, hint
 			}
 		}
 		if grant == "" {
-			return 0, g.deny(&in, node, "no net.lookup grant matches", "grant: net.lookup "+strconv.Quote(strings.ToLower(node)))
+			return 0, g.deny(ctx, &in, node, "no net.lookup grant matches", "grant: net.lookup "+strconv.Quote(strings.ToLower(node)))
 		}
 	}
 	if g.engine != nil {
 		if d := g.engine.Decide(ctx, &in); !d.Allow {
-			return 0, g.deny(&in, node, "policy: "+d.Reason, "")
+			return 0, g.deny(ctx, &in, node, "policy: "+d.Reason, "")
 		}
 	}
 	n, errno := g.System.SockAddressInfo(ctx, node, service, hints, results)
@@ -338,7 +338,7 @@ func (g *System) SockAddressInfo(ctx context.Context, node, service string, hint
 		}
 	}
 	if g.audit != nil && errno == wasi.ESUCCESS {
-		g.allowed(&in, node, "net.lookup")
+		g.allowed(ctx, &in, node, "net.lookup")
 	}
 	return n, errno
 }

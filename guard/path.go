@@ -175,11 +175,11 @@ func (g *System) setPath(in *policy.Input, p string) {
 // returns ESUCCESS or the denial errno (already logged).
 func (g *System) decidePath(ctx context.Context, in *policy.Input, object string) wasi.Errno {
 	if gl := g.denied(in.Path); gl != nil {
-		return g.deny(in, object, g.denyGlobReason(gl), "fs.deny wins over fs.mounts")
+		return g.deny(ctx, in, object, g.denyGlobReason(gl), "fs.deny wins over fs.mounts")
 	}
 	if in.NewPath != "" {
 		if gl := g.denied(in.NewPath); gl != nil {
-			return g.deny(in, object, g.denyGlobReason(gl), "fs.deny wins over fs.mounts")
+			return g.deny(ctx, in, object, g.denyGlobReason(gl), "fs.deny wins over fs.mounts")
 		}
 	}
 	if g.renamingDir {
@@ -191,17 +191,17 @@ func (g *System) decidePath(ctx context.Context, in *policy.Input, object string
 			gl := g.globs[i].g
 			if !gl.RenameSafe(in.Path) || !gl.RenameSafe(in.NewPath) {
 				where := g.denyGlobReason(gl)
-				return g.deny(in, object, "renaming a folder could move what "+strings.TrimSuffix(where, " matches")+" protects", "")
+				return g.deny(ctx, in, object, "renaming a folder could move what "+strings.TrimSuffix(where, " matches")+" protects", "")
 			}
 		}
 	}
 	if g.engine != nil {
 		if d := g.engine.Decide(ctx, in); !d.Allow {
-			return g.deny(in, object, "policy: "+d.Reason, "")
+			return g.deny(ctx, in, object, "policy: "+d.Reason, "")
 		}
 	}
 	if g.audit != nil {
-		g.allowed(in, object, g.mountGrant(in.Path))
+		g.allowed(ctx, in, object, g.mountGrant(in.Path))
 	}
 	return wasi.ESUCCESS
 }
@@ -257,9 +257,9 @@ func (g *System) decideConstant(ctx context.Context, in *policy.Input, fd wasi.F
 		object += " -> " + in.NewPath
 	}
 	if !d.Allow {
-		return g.deny(in, object, "policy: "+d.Reason, "")
+		return g.deny(ctx, in, object, "policy: "+d.Reason, "")
 	}
-	g.allowed(in, object, g.mountGrant(in.Path))
+	g.allowed(ctx, in, object, g.mountGrant(in.Path))
 	return wasi.ESUCCESS
 }
 
