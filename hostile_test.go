@@ -1281,14 +1281,11 @@ deny contains "no private folder" if {
 }
 
 // TestHostileRenameAboveDenied renames a directory above an fs.deny glob
-// ("/out/a/private/**": rename /out/a to /out/b), which moves the denied
-// files to paths no glob matches. The guard decides the rename on the two
-// names only, and neither matches, so it is allowed and the files are
-// readable afterwards: a bypass of fs.deny by a guest with a read-write
-// mount. Skipped until guard/path.go decides renames of directories that
-// contain paths a glob could match (reported with issue 6).
+// ("/out/a/private/**": rename /out/a to /out/b), which would move the
+// denied files to paths no glob matches. Found by this suite; the guard now
+// refuses folder renames that could move what a glob protects
+// (policy.Glob.RenameSafe).
 func TestHostileRenameAboveDenied(t *testing.T) {
-	knownIssue(t, "fs.deny is bypassed by renaming a parent directory")
 	h := newHostileTree(t)
 	m := h.manifest(t, hostileManifest, hostileRego)
 	inProcessCase(t, h, m, runOpts{}, []step{
@@ -1298,24 +1295,14 @@ func TestHostileRenameAboveDenied(t *testing.T) {
 	})
 }
 
-// knownIssue skips a case that shows an open bug, unless
-// WASIBOX_KNOWN_ISSUES is set (to check a fix).
-func knownIssue(t *testing.T, what string) {
-	t.Helper()
-	if os.Getenv("WASIBOX_KNOWN_ISSUES") == "" {
-		t.Skip("known issue: " + what + "; set WASIBOX_KNOWN_ISSUES=1 to run")
-	}
-}
-
 // TestHostileDenyGlobBlowup sends a long path (1000 elements) through a
 // manifest whose fs.deny glob has several "**": the matchers of
 // policy/glob.go and guard/glob.go retry every split of every "**"
-// recursively, which is polynomial of degree (number of "**") in the
-// number of path elements: this one decision takes hours. A matcher that
-// only ever retries the last "**" is O(pattern * path). Skipped until the
-// matchers are fixed (reported with issue 6).
+// recursively, which was polynomial of degree (number of "**") in the
+// number of path elements: this one decision took hours. Found by this
+// suite; the guard's matcher now only retries the last "**" (O(pattern *
+// path)).
 func TestHostileDenyGlobBlowup(t *testing.T) {
-	knownIssue(t, "fs.deny matching is polynomial of high degree in the guest path's length")
 	h := newHostileTree(t)
 	m := h.manifest(t, `version: 1
 fs:
