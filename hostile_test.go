@@ -35,6 +35,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"sort"
 	"strconv"
@@ -420,6 +421,14 @@ func wasiboxBinary(t *testing.T) string {
 		bin := filepath.Join(dir, "wasibox")
 		cmd := exec.Command("go", "build", "-o", bin, "./cmd/wasibox")
 		cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=", "GOARCH=", "GOFLAGS=")
+		if raceEnabled() {
+			// Under `go test -race` the child is race-checked too: its
+			// signal, timeout and Wake paths run only there. The race
+			// detector needs cgo, so that binary applies no backstop
+			// (the cases do not depend on it).
+			cmd = exec.Command("go", "build", "-race", "-o", bin, "./cmd/wasibox")
+			cmd.Env = append(os.Environ(), "CGO_ENABLED=1", "GOOS=", "GOARCH=", "GOFLAGS=")
+		}
 		if out, err := cmd.CombinedOutput(); err != nil {
 			hostileCLI.err = fmt.Errorf("go build ./cmd/wasibox: %v\n%s", err, out)
 			return
@@ -430,6 +439,20 @@ func wasiboxBinary(t *testing.T) string {
 		t.Fatal(hostileCLI.err)
 	}
 	return hostileCLI.bin
+}
+
+// raceEnabled reports whether the test binary was built with -race.
+func raceEnabled() bool {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return false
+	}
+	for _, s := range bi.Settings {
+		if s.Key == "-race" {
+			return s.Value == "true"
+		}
+	}
+	return false
 }
 
 // cliResult is one run of the wasibox binary.
@@ -467,13 +490,16 @@ func cliRun(t *testing.T, h *hostileTree, stdin io.Reader, rssBound int64, args 
 	if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
 		t.Errorf("wasibox killed by %v; stderr:\n%s", ws.Signal(), tail(r.stderr))
 	}
-	for _, crash := range []string{"panic:", "fatal error:", "goroutine "} {
+	for _, crash := range []string{"panic:", "fatal error:", "goroutine ", "WARNING: DATA RACE"} {
 		if strings.Contains(r.stderr, crash) {
 			t.Errorf("wasibox crashed (%q on stderr):\n%s", crash, tail(r.stderr))
 		}
 	}
 	if rssBound == 0 {
 		rssBound = hostileMaxRSS
+	}
+	if raceEnabled() {
+		rssBound *= 8 // the race detector's shadow memory
 	}
 	if r.maxRSS > rssBound {
 		t.Errorf("peak RSS %d MiB, bound %d MiB", r.maxRSS>>20, rssBound>>20)
@@ -1174,6 +1200,42 @@ func TestHostileExhaustion(t *testing.T) {
 			t.Errorf("exit %d, stderr %q; want 125 and the size refusal", r.code, r.stderr)
 		}
 	})
+}
+
+// TestHostileTimeoutInProcess is the library's side of the timeouts:
+// wasibox.Run under limits.timeout ends a guest spinning in pure wasm or
+// blocked in poll_oneoff or sock_accept, and returns the deadline error.
+// (Under -race this is where cancellation racing a blocked host call is
+// checked in process.)
+func TestHostileTimeoutInProcess(t *testing.T) {
+	listenPort := freePort(t)
+	for _, c := range []struct {
+		name  string
+		steps []string
+		ready string // the verb the last step reports before it blocks
+	}{
+		{"spin", []string{"spin"}, "spin"},
+		{"poll_oneoff", []string{"sleep 3600"}, "sleeping"},
+		{"sock_accept", []string{"sock_open 1 2 $a", fmt.Sprintf("bind $a 4:127.0.0.1 %d", listenPort), "listen $a 1", "accept $a"}, "accepting"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			h := newHostileTree(t)
+			// The library's timeout covers compilation too: 3 s leave
+			// room for it on a loaded machine.
+			m := h.manifest(t, fmt.Sprintf(`version: 1
+net:
+  listen: ["tcp://127.0.0.1:%d"]
+limits: {timeout: 3s}
+`, listenPort), "")
+			r := runInProcess(t, h, m, runOpts{}, c.steps...)
+			if !errors.Is(r.err, context.DeadlineExceeded) {
+				t.Errorf("exit %d, %v; want the deadline error\n%s", r.code, r.err, r.stdout)
+			}
+			if rep, ok := parseReports(r.stdout)[len(c.steps)]; !ok || rep.verb != c.ready {
+				t.Errorf("the guest never reached %q:\n%s", c.steps[len(c.steps)-1], r.stdout)
+			}
+		})
+	}
 }
 
 // --- policy-engine abuse -------------------------------------------------------
