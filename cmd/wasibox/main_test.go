@@ -99,9 +99,10 @@ type result struct {
 // a private compilation cache.
 func wasiboxCmd(t *testing.T, args ...string) *exec.Cmd {
 	t.Helper()
+	bin := wasiboxBin(t) // built before the deadline starts: a cold build can take a minute
 	ctx, cancel := context.WithTimeout(context.Background(), e2eLimit)
 	t.Cleanup(cancel)
-	cmd := exec.CommandContext(ctx, wasiboxBin(t), args...)
+	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Env = []string{
 		"PATH=" + os.Getenv("PATH"),
 		"HOME=" + t.TempDir(),
