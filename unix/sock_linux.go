@@ -593,37 +593,3 @@ func (s *System) sockWait(f *file, events int16, timeout time.Duration, deadline
 	}
 	return s.waitFDUntil(f.fd, events, *deadline)
 }
-
-// waitFDUntil is waitFD bounded by a deadline: EAGAIN once it has passed.
-// A deadline already past (the zero time) polls once without waiting.
-//
-// TODO(wait_linux.go): fold into waitFD as a timeout parameter.
-func (s *System) waitFDUntil(fd int, events int16, deadline time.Time) wasi.Errno {
-	fds := [2]unix.PollFd{{Fd: int32(fd), Events: events}, {Fd: int32(s.wake), Events: unix.POLLIN}}
-	for {
-		if s.closed.Load() {
-			return wasi.ECANCELED
-		}
-		ms := 0
-		if rem := time.Until(deadline); rem > 0 {
-			// Rounded up: the wait never ends before the deadline.
-			ms = int(min((rem+time.Millisecond-1)/time.Millisecond, 1<<30))
-		}
-		_, err := unix.Poll(fds[:], ms)
-		switch {
-		case err == unix.EINTR:
-			continue
-		case err != nil:
-			return wasi.ErrnoOf(err)
-		case fds[1].Revents != 0:
-			return wasi.ECANCELED
-		case fds[0].Revents&unix.POLLNVAL != 0:
-			return wasi.EBADF
-		case fds[0].Revents != 0:
-			return wasi.ESUCCESS
-		}
-		if ms == 0 || !time.Now().Before(deadline) {
-			return wasi.EAGAIN
-		}
-	}
-}

@@ -3,6 +3,8 @@
 package unix
 
 import (
+	"time"
+
 	"github.com/wasibox/wasibox/wasi"
 	"golang.org/x/sys/unix"
 )
@@ -16,28 +18,45 @@ import (
 // because a thread stuck in the kernel cannot be interrupted by Wake
 // (wazero's WithCloseOnContextDone does not reach into host calls).
 func (s *System) waitFD(fd int, events int16) wasi.Errno {
-	var fds [2]unix.PollFd
-	fds[0] = unix.PollFd{Fd: int32(fd), Events: events}
-	fds[1] = unix.PollFd{Fd: int32(s.wake), Events: unix.POLLIN}
+	return s.wait(fd, events, time.Time{}, true)
+}
+
+// waitFDUntil is waitFD bounded by a deadline: EAGAIN once it has passed.
+// A deadline already past (the zero time) polls once without waiting.
+func (s *System) waitFDUntil(fd int, events int16, deadline time.Time) wasi.Errno {
+	return s.wait(fd, events, deadline, false)
+}
+
+// wait is waitFD (forever) and waitFDUntil (deadline).
+func (s *System) wait(fd int, events int16, deadline time.Time, forever bool) wasi.Errno {
+	fds := [2]unix.PollFd{{Fd: int32(fd), Events: events}, {Fd: int32(s.wake), Events: unix.POLLIN}}
 	for {
 		if s.closed.Load() {
 			return wasi.ECANCELED
 		}
-		_, err := unix.Poll(fds[:], -1)
-		if err == unix.EINTR {
+		ms := -1
+		if !forever {
+			ms = 0
+			if rem := time.Until(deadline); rem > 0 {
+				// Rounded up: the wait never ends before the deadline.
+				ms = int(min((rem+time.Millisecond-1)/time.Millisecond, 1<<30))
+			}
+		}
+		_, err := unix.Poll(fds[:], ms)
+		switch {
+		case err == unix.EINTR:
 			continue
-		}
-		if err != nil {
+		case err != nil:
 			return wasi.ErrnoOf(err)
-		}
-		if fds[1].Revents != 0 {
+		case fds[1].Revents != 0:
 			return wasi.ECANCELED
-		}
-		if fds[0].Revents&unix.POLLNVAL != 0 {
+		case fds[0].Revents&unix.POLLNVAL != 0:
 			return wasi.EBADF
-		}
-		if fds[0].Revents != 0 {
+		case fds[0].Revents != 0:
 			return wasi.ESUCCESS
+		}
+		if !forever && (ms == 0 || !time.Now().Before(deadline)) {
+			return wasi.EAGAIN
 		}
 	}
 }
