@@ -91,6 +91,15 @@ type Config struct {
 	// 0 means DefaultMaxOpenFiles.
 	MaxOpenFiles int
 
+	// Listeners are host descriptors of listening TCP sockets (see
+	// ListenTCP) that the guest receives as preopened sockets, after the
+	// preopens and in this order, to serve with sock_accept. They are
+	// duplicated, so the caller keeps ownership; their open file
+	// descriptions become non-blocking. fd_prestat_get answers EBADF for
+	// them, which ends wasi-libc's and Go's scans for preopens, so the
+	// preopened folders must come first (wazero's order too).
+	Listeners []int
+
 	// Resolver picks the path resolution strategy (tests run both).
 	Resolver Resolver
 
@@ -238,6 +247,11 @@ func New(cfg Config) (*System, error) {
 	}
 	for _, p := range cfg.Preopens {
 		if err := s.addPreopen(p); err != nil {
+			return nil, err
+		}
+	}
+	for _, l := range cfg.Listeners {
+		if err := s.addListener(l); err != nil {
 			return nil, err
 		}
 	}
