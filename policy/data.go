@@ -52,7 +52,7 @@ func ManifestData(m *Manifest) map[string]any {
 		"args":    args,
 		"env":     map[string]any{"set": envSet, "inherit": inherit},
 		"fs":      map[string]any{"mounts": mounts, "deny": deny},
-		"net":     map[string]any{"connect": rules(m.Connect), "listen": rules(m.Listen), "lookup": lookup},
+		"net":     map[string]any{"connect": rules(m.Connect), "listen": rules(m.Listen), "preopen": rules(m.Preopen), "lookup": lookup},
 		"random":  m.Random.Kind,
 		"limits": map[string]any{
 			"memory": int64(m.Limits.Memory), "timeout_ns": int64(m.Limits.Timeout),

@@ -96,6 +96,12 @@ type Manifest struct {
 
 	Connect []NetRule
 	Listen  []NetRule
+	// Preopen are listening TCP sockets the host opens before the guest
+	// starts and passes to it as descriptors (after the mounts' folders,
+	// in this order), served with preview 1's sock_accept. Each names one
+	// address and port (ParsePreopen). They grant nothing else: a guest
+	// that binds sockets itself still needs net.listen.
+	Preopen []NetRule
 	Lookup  []string // name patterns (lower case)
 
 	Realtime, Monotonic ClockMode
@@ -525,6 +531,18 @@ func (p *parser) net(n *yaml.Node) {
 	p.mapping(n, "net", map[string]func(*yaml.Node){
 		"connect": rules("net.connect", &m.Connect),
 		"listen":  rules("net.listen", &m.Listen),
+		"preopen": func(v *yaml.Node) {
+			entries, nodes := p.strList(v, "net.preopen")
+			for i, s := range entries {
+				r, err := ParsePreopen(s)
+				if err != nil {
+					p.errAt(nodes[i], CodeNetEntry, "net.preopen: %v", err)
+					continue
+				}
+				r.Pos = pos(nodes[i])
+				m.Preopen = append(m.Preopen, r)
+			}
+		},
 		"lookup": func(v *yaml.Node) {
 			names, nodes := p.strList(v, "net.lookup")
 			for i, s := range names {

@@ -238,6 +238,12 @@ func TestFullManifest(t *testing.T) {
 		{"tcp", "2001:db8::/32", "*", 16},
 	})
 	check("Listen", rules(m.Listen), []rule{{"tcp", "127.0.0.1/32", "8080", 17}})
+	check("Preopen", rules(m.Preopen), []rule{{"tcp", "127.0.0.1/32", "8081", 18}, {"tcp", "::1/128", "0", 18}})
+	for i, want := range []string{"127.0.0.1:8081", "[::1]:0"} {
+		if ap, ok := m.Preopen[i].ListenAddr(); !ok || ap.String() != want {
+			t.Errorf("Preopen[%d].ListenAddr() = %v %v, want %s", i, ap, ok, want)
+		}
+	}
 	check("Lookup", m.Lookup, []string{"api.example.com", "*.svc.local", "example.org"})
 	check("Realtime", m.Realtime, ClockMode{Kind: "fixed", Fixed: time.Date(2024, 2, 29, 12, 0, 0, 0, time.UTC)})
 	check("Monotonic", m.Monotonic, ClockMode{Kind: "host"})
@@ -251,7 +257,7 @@ func TestFullManifest(t *testing.T) {
 	check("PolicyTests", m.PolicyTests, []string{filepath.Join(dir, "rules/narrow_test.rego")})
 	check("PolicyData", m.PolicyData, filepath.Join(dir, "rules/data.json"))
 	check("OnDenyErrno", m.OnDenyErrno, wasi.EPERM)
-	for sec, line := range map[string]int{"module": 3, "args": 4, "env": 6, "fs": 9, "net": 16, "clock": 19, "random": 20, "stdio": 21, "limits": 22, "policy": 24} {
+	for sec, line := range map[string]int{"module": 3, "args": 4, "env": 6, "fs": 9, "net": 16, "clock": 20, "random": 21, "stdio": 22, "limits": 23, "policy": 25} {
 		if got := m.Positions[sec].Line; got != line {
 			t.Errorf("Positions[%s].Line = %d, want %d", sec, got, line)
 		}
@@ -548,6 +554,41 @@ func TestBadManifestWantLines(t *testing.T) {
 			if n > 1 && strings.HasPrefix(sc.Text(), "# want:") {
 				t.Errorf("%s:%d: a want line must be the first line", file, n)
 			}
+		}
+	}
+}
+
+func TestParsePreopen(t *testing.T) {
+	for in, want := range map[string]string{
+		"tcp://127.0.0.1:8080":  "127.0.0.1:8080",
+		"tcp://localhost:0":     "127.0.0.1:0",
+		"tcp://LOCALHOST:80":    "127.0.0.1:80",
+		"tcp://[::1]:443":       "[::1]:443",
+		"tcp://0.0.0.0:8080":    "0.0.0.0:8080",
+		"tcp://10.1.2.3/32:99":  "10.1.2.3:99",
+		"udp://127.0.0.1:53":    "",
+		"tcp://10.0.0.0/8:80":   "",
+		"tcp://example.com:80":  "",
+		"tcp://*.local:80":      "",
+		"tcp://127.0.0.1:*":     "",
+		"tcp://127.0.0.1:80-81": "",
+		"tcp://127.0.0.1:80,81": "",
+		"tcp://127.0.0.1":       "",
+		"127.0.0.1:80":          "",
+	} {
+		r, err := ParsePreopen(in)
+		if want == "" {
+			if err == nil {
+				t.Errorf("ParsePreopen(%q) accepted: %+v", in, r)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("ParsePreopen(%q): %v", in, err)
+			continue
+		}
+		if ap, ok := r.ListenAddr(); !ok || ap.String() != want {
+			t.Errorf("ParsePreopen(%q).ListenAddr() = %v %v, want %s", in, ap, ok, want)
 		}
 	}
 }

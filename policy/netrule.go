@@ -65,6 +65,44 @@ func (r *NetRule) MatchAddr(addr netip.Addr) bool {
 
 func (r *NetRule) String() string { return r.Raw }
 
+// ListenAddr returns the one address and port of a rule that names
+// exactly one (a net.preopen entry, see ParsePreopen).
+func (r *NetRule) ListenAddr() (netip.AddrPort, bool) {
+	if !r.Prefix.IsValid() || !r.Prefix.IsSingleIP() || len(r.Ports) != 1 || r.Ports[0].Lo != r.Ports[0].Hi {
+		return netip.AddrPort{}, false
+	}
+	return netip.AddrPortFrom(r.Prefix.Addr(), r.Ports[0].Lo), true
+}
+
+// ParsePreopen parses a net.preopen entry (or a --tcplisten flag):
+// `tcp://host:port`, where host is an IPv4 address, `[v6]` or `localhost`
+// (127.0.0.1) and port one number (0: the kernel picks one). The host
+// binds and listens on it before the guest starts, so it must name
+// exactly one address: no CIDR, no other name, no port list.
+func ParsePreopen(s string) (NetRule, error) {
+	r, err := ParseNetRule(s)
+	if err != nil {
+		return r, err
+	}
+	if r.Proto != "tcp" {
+		return r, fmt.Errorf("preopened socket %q: only tcp listeners can be preopened", s)
+	}
+	if r.Name == "localhost" {
+		r.Name, r.Prefix = "", netip.PrefixFrom(netip.AddrFrom4([4]byte{127, 0, 0, 1}), 32)
+	}
+	if r.Name != "" || !r.Prefix.IsSingleIP() {
+		return r, fmt.Errorf("preopened socket %q: want one IP address (or localhost), which the host listens on before the guest starts", s)
+	}
+	if len(r.Ports) != 1 || r.Ports[0].Lo != r.Ports[0].Hi {
+		if r.AnyPort() {
+			// `*` reads as "any port": for a listener that is port 0.
+			return r, fmt.Errorf("preopened socket %q: want one port (0 lets the kernel pick one)", s)
+		}
+		return r, fmt.Errorf("preopened socket %q: want one port", s)
+	}
+	return r, nil
+}
+
 // ParseNetRule parses `proto://host:ports`: proto is tcp or udp; host is an
 // IPv4 address, an IPv4 CIDR, `[v6]` or `[v6/len]`, or a DNS name (a `*.`
 // wildcard only as the leftmost label); ports is `*`, a number, a range

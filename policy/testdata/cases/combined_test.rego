@@ -52,7 +52,8 @@ manifest := {
 		"listen": [],
 		"lookup": [
 			"api.example.com"
-		]
+		],
+		"preopen": []
 	},
 	"on_deny": {
 		"errno": "EACCES"

@@ -84,7 +84,8 @@ manifest := {
 				"proto": "tcp"
 			}
 		],
-		"lookup": []
+		"lookup": [],
+		"preopen": []
 	},
 	"on_deny": {
 		"errno": "EACCES"

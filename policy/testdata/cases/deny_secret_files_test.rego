@@ -40,7 +40,8 @@ manifest := {
 	"net": {
 		"connect": [],
 		"listen": [],
-		"lookup": []
+		"lookup": [],
+		"preopen": []
 	},
 	"on_deny": {
 		"errno": "EACCES"

@@ -62,7 +62,8 @@ manifest := {
 				"proto": "tcp"
 			}
 		],
-		"lookup": []
+		"lookup": [],
+		"preopen": []
 	},
 	"on_deny": {
 		"errno": "EACCES"

@@ -71,7 +71,8 @@ manifest := {
 		"lookup": [
 			"api.example.com",
 			"*.svc.local"
-		]
+		],
+		"preopen": []
 	},
 	"on_deny": {
 		"errno": "EACCES"

@@ -46,7 +46,8 @@ manifest := {
 		"listen": [],
 		"lookup": [
 			"example.com"
-		]
+		],
+		"preopen": []
 	},
 	"on_deny": {
 		"errno": "EACCES"

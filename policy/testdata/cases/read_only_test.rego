@@ -50,7 +50,8 @@ manifest := {
 			}
 		],
 		"listen": [],
-		"lookup": []
+		"lookup": [],
+		"preopen": []
 	},
 	"on_deny": {
 		"errno": "EACCES"
