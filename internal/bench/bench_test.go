@@ -5,7 +5,9 @@ import (
 )
 
 // BenchmarkSyscalls times each loop of syscalls.c natively, under wasibox
-// and under wazero's WASI. One benchmark iteration is one iteration of the
+// as `wasibox run` runs it (host=wasibox, the primary figure), under
+// wasibox with the library's runtime configuration (host=wasibox-lib) and
+// under wazero's WASI (env.hosts). One benchmark iteration is one iteration of the
 // guest's loop: b.N is passed to a single guest run. Each sub-benchmark
 // reports
 //
@@ -27,14 +29,7 @@ func BenchmarkSyscalls(b *testing.B) {
 	e := newEnv(b)
 	for _, o := range ops {
 		b.Run("op="+o.name, func(b *testing.B) {
-			for _, h := range []struct {
-				name string
-				run  host
-			}{
-				{"native", e.runNative},
-				{"wasibox", e.runWasibox},
-				{"wazero", e.runWazero},
-			} {
+			for _, h := range e.hosts() {
 				b.Run("host="+h.name, func(b *testing.B) {
 					b.ReportAllocs()
 					b.StopTimer()

@@ -1,8 +1,15 @@
 // Package bench measures the runtime core against native code: the same C
 // loops (testdata/guests/bench/syscalls.c), built for wasm32-wasi and for
-// the host, are timed natively, under wasibox (hostabi over unix, with
-// kernel confinement) and under wazero's own WASI, and each guest reports
-// the cost of one operation of its loop as timed by itself.
+// the host, are timed natively, under wasibox and under wazero's own WASI,
+// and each guest reports the cost of one operation of its loop as timed by
+// itself.
+//
+// host=wasibox is the primary figure: the guest runs as `wasibox run`
+// runs it, over the guarded System of wasibox.NewSystem (guard over unix,
+// a manifest mounting the fixture folder, kernel confinement) with the
+// CLI's runtime configuration (no per-loop cancellation checks).
+// host=wasibox-lib is the same System under the library's configuration
+// (wasibox.RuntimeConfig, checks on), host=wazero the peer.
 //
 // The package holds only tests. Benchmarks run with
 //

@@ -18,8 +18,9 @@ import (
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
 	"github.com/tetratelabs/wazero/sys"
+	"github.com/wasibox/wasibox"
 	"github.com/wasibox/wasibox/hostabi"
-	"github.com/wasibox/wasibox/unix"
+	"github.com/wasibox/wasibox/policy"
 )
 
 // guestSource is the C program of the loops, relative to this package.
@@ -64,36 +65,94 @@ func (noTimer) StartTimer() {}
 func (noTimer) StopTimer()  {}
 
 // env holds what every run shares: the two builds of syscalls.c, the
-// fixture folder, and one compilation cache so that the wasm guest is
-// compiled once and only instantiated per run.
+// fixture folder, the manifest that grants it, and one compilation cache
+// so that the wasm guest is compiled once per runtime configuration and
+// only instantiated per run.
 type env struct {
 	native string // path of the native build
 	wasm   []byte // the wasm32-wasi build
 	dir    string // fixture folder (host path)
 	tmp    string // scratch folder for captured output
-	rc     wazero.RuntimeConfig
+	m      *policy.Manifest
+
+	// cli is the runtime configuration of `wasibox run`
+	// (cmd/wasibox/run.go): wasibox.RuntimeConfig without wazero's
+	// per-loop cancellation checks. It is also wazero's default, so the
+	// wazero peer runs with it too.
+	cli wazero.RuntimeConfig
+	// lib is the library's configuration (wasibox.RuntimeConfig, used by
+	// wasibox.Run), which keeps CloseOnContextDone on.
+	lib wazero.RuntimeConfig
 }
 
+// manifestYAML grants the fixture folder read-write at guestDir, as
+// `wasibox run --dir FIXTURE:/work` or a manifest with that one mount
+// would; everything else is the manifest defaults (host clocks, host
+// random, inherited stdio, no fs.deny, no policy modules).
+const manifestYAML = `version: 1
+fs:
+  mounts:
+    - {host: %q, guest: %q, mode: rw}
+`
+
 // newEnv builds the guests, creates the fixture and warms the compilation
-// cache. Everything lives in tb.TempDir(): nothing built is kept.
+// cache for both configurations. Everything lives in tb.TempDir():
+// nothing built is kept.
 func newEnv(tb testing.TB) *env {
 	tb.Helper()
 	tmp := tb.TempDir()
 	e := &env{tmp: tmp, dir: filepath.Join(tmp, "fixture")}
 	e.native, e.wasm = buildGuest(tb, tmp)
 	makeFixture(tb, e.dir)
+	m, err := policy.Parse(fmt.Appendf(nil, manifestYAML, e.dir, guestDir), filepath.Join(tmp, "manifest.yaml"))
+	if err != nil {
+		tb.Fatalf("manifest: %v", err)
+	}
+	e.m = m
 	cache := wazero.NewCompilationCache()
 	tb.Cleanup(func() { cache.Close(context.Background()) })
-	// The configuration of `wasibox run` (cmd/wasibox/run.go), so that the
-	// guest code runs as it would there; both WASI hosts share it.
-	e.rc = wazero.NewRuntimeConfig().WithCloseOnContextDone(true).WithCompilationCache(cache)
+	e.lib = wasibox.RuntimeConfig(m).WithCompilationCache(cache)
+	e.cli = wasibox.RuntimeConfig(m).WithCloseOnContextDone(false).WithCompilationCache(cache)
 	ctx := context.Background()
-	r := wazero.NewRuntimeWithConfig(ctx, e.rc)
-	defer r.Close(ctx)
-	if _, err := r.CompileModule(ctx, e.wasm); err != nil {
-		tb.Fatalf("compile syscalls.wasm: %v", err)
+	for _, rc := range []wazero.RuntimeConfig{e.cli, e.lib} {
+		// One compilation each: the module's cache key includes the
+		// cancellation checks.
+		r := wazero.NewRuntimeWithConfig(ctx, rc)
+		_, err := r.CompileModule(ctx, e.wasm)
+		r.Close(ctx)
+		if err != nil {
+			tb.Fatalf("compile syscalls.wasm: %v", err)
+		}
 	}
 	return e
+}
+
+// hostRun is one host of the benchmark.
+type hostRun struct {
+	name string
+	run  host
+}
+
+// hosts lists the hosts every loop runs on, native first:
+//
+//   - wasibox: what `wasibox run` does (the primary figure): the guarded
+//     System of wasibox.NewSystem (guard over unix, the manifest above)
+//     under the CLI's runtime configuration;
+//   - wasibox-lib: the same System under the library's configuration
+//     (wasibox.RuntimeConfig, as wasibox.Run uses), with wazero's
+//     per-loop cancellation checks;
+//   - wazero: wazero's own WASI, the peer.
+func (e *env) hosts() []hostRun {
+	return []hostRun{
+		{"native", e.runNative},
+		{"wasibox", func(ctx context.Context, t timer, op string, n int) (result, error) {
+			return e.runWasibox(ctx, t, e.cli, op, n)
+		}},
+		{"wasibox-lib", func(ctx context.Context, t timer, op string, n int) (result, error) {
+			return e.runWasibox(ctx, t, e.lib, op, n)
+		}},
+		{"wazero", e.runWazero},
+	}
 }
 
 // buildGuest compiles syscalls.c natively and for wasm32-wasi with clang
@@ -214,13 +273,18 @@ func (e *env) runNative(ctx context.Context, t timer, op string, n int) (result,
 	return result{ns, perOp(cpu, n)}, err
 }
 
-// runWasibox runs the wasm build over hostabi and unix.System, with the
-// fixture folder preopened read-write (confinement by openat2 or the walk,
-// as unix chooses).
-func (e *env) runWasibox(ctx context.Context, t timer, op string, n int) (result, error) {
+// runWasibox runs the wasm build under runtime configuration rc as
+// `wasibox run` does: hostabi over the guarded System of wasibox.NewSystem
+// (the guard over unix.System, with the fixture folder mounted read-write;
+// confinement by openat2 or the walk, as unix chooses). Two things of the
+// CLI are left out: the Landlock backstop, which cannot be undone and
+// would confine this test process and the native runs it starts (it
+// checks path lookups and opens in the kernel, not reads and writes of
+// open descriptors), and the CLI's own set-up, which is not timed anyway.
+func (e *env) runWasibox(ctx context.Context, t timer, rc wazero.RuntimeConfig, op string, n int) (result, error) {
 	t.StopTimer()
 	defer t.StartTimer()
-	r := wazero.NewRuntimeWithConfig(ctx, e.rc)
+	r := wazero.NewRuntimeWithConfig(ctx, rc)
 	defer r.Close(ctx)
 	guest, err := r.CompileModule(ctx, e.wasm) // a cache hit
 	if err != nil {
@@ -238,18 +302,27 @@ func (e *env) runWasibox(ctx context.Context, t timer, op string, n int) (result
 	}
 	defer os.Remove(stderr.Name())
 	defer stderr.Close()
-	s, err := unix.New(unix.Config{
+	stdin, err := os.Open(os.DevNull)
+	if err != nil {
+		return result{}, err
+	}
+	defer stdin.Close()
+	s, err := wasibox.NewSystem(ctx, wasibox.Options{
+		Manifest: e.m,
 		Args:     []string{"syscalls", op, strconv.Itoa(n), guestDir},
-		Preopens: []unix.Preopen{{HostPath: e.dir, GuestPath: guestDir}},
-		Stdin:    -1,
-		Stdout:   int(stdout.Fd()),
-		Stderr:   int(stderr.Fd()),
+		HostEnv:  []string{},
+		Stdin:    stdin,
+		Stdout:   stdout,
+		Stderr:   stderr,
+		DenyLog:  stderr,
 	})
 	if err != nil {
 		return result{}, err
 	}
 	defer s.Close(ctx)
-	if _, err := hostabi.Instantiate(ctx, r, s, guest); err != nil {
+	// As in the CLI: the host module calls the outermost layer, which
+	// without trace and stats is the guard itself.
+	if _, err := hostabi.Instantiate(ctx, r, s.System, guest); err != nil {
 		return result{}, err
 	}
 	t.StartTimer()
@@ -268,11 +341,12 @@ func (e *env) runWasibox(ctx context.Context, t timer, op string, n int) (result
 
 // runWazero runs the wasm build under wazero's own WASI with the fixture
 // folder mounted by wazero.FSConfig, host clocks and crypto/rand (wazero's
-// defaults are deterministic fakes, which would not be a fair peer).
+// defaults are deterministic fakes, which would not be a fair peer), and
+// the CLI's runtime configuration (wazero's default).
 func (e *env) runWazero(ctx context.Context, t timer, op string, n int) (result, error) {
 	t.StopTimer()
 	defer t.StartTimer()
-	r := wazero.NewRuntimeWithConfig(ctx, e.rc)
+	r := wazero.NewRuntimeWithConfig(ctx, e.cli)
 	defer r.Close(ctx)
 	guest, err := r.CompileModule(ctx, e.wasm) // a cache hit
 	if err != nil {

@@ -7,16 +7,8 @@ import "testing"
 // no timing assertion.
 func TestLoops(t *testing.T) {
 	e := newEnv(t)
-	hosts := []struct {
-		name string
-		run  host
-	}{
-		{"native", e.runNative},
-		{"wasibox", e.runWasibox},
-		{"wazero", e.runWazero},
-	}
 	for _, o := range ops {
-		for _, h := range hosts {
+		for _, h := range e.hosts() {
 			t.Run(o.name+"/"+h.name, func(t *testing.T) {
 				got, err := h.run(t.Context(), noTimer{}, o.name, o.quick)
 				if err != nil {
