@@ -3,8 +3,14 @@
 // netpoller through poll_oneoff. It also builds natively (guest/sock then
 // forwards to package net), which internal/netbench times as the baseline.
 //
-// Usage: httpserver <host:port>. It prints "listening <addr>" once the
-// socket listens (port 0 picks one). Routes:
+// Usage: httpserver <host:port> | fd:N. It prints "listening <addr>" once
+// the socket listens (port 0 picks one). With fd:N it serves on the
+// listening socket the runtime pre-opened as descriptor N instead
+// (net.FileListener: plain Go wasip1, the standard library's
+// sock_accept path, no socket extensions), so that runtimes offering
+// only pre-opened listeners (wazero's --listen, wasibox's --tcplisten)
+// run the same program; natively that is unsupported (exit 2), the native
+// twin always listens itself. Routes:
 //
 //	/hello         "hello from wasip1\n"
 //	/bytes?n=N     N bytes of a fixed pattern (at most 64 MiB)
@@ -19,9 +25,13 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
+	"runtime"
 	"strconv"
+	"strings"
+	"syscall"
 
 	"github.com/wasibox/wasibox/guest/sock"
 )
@@ -54,10 +64,10 @@ func writePattern(w io.Writer, n int) error {
 
 func main() {
 	if len(os.Args) != 2 {
-		fmt.Fprintln(os.Stderr, "usage: httpserver <host:port>")
+		fmt.Fprintln(os.Stderr, "usage: httpserver <host:port> | fd:N")
 		os.Exit(2)
 	}
-	l, err := sock.Listen("tcp", os.Args[1])
+	l, err := listen(os.Args[1])
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "listen:", err)
 		os.Exit(1)
@@ -98,11 +108,42 @@ func main() {
 		}()
 	})
 	srv.Handler = mux
-	fmt.Printf("listening %s\n", l.Addr())
+	name := l.Addr().String()
+	if strings.HasPrefix(os.Args[1], "fd:") {
+		name = os.Args[1] // wasip1 cannot ask a socket its address
+	}
+	fmt.Printf("listening %s\n", name)
 	if err := srv.Serve(l); err != http.ErrServerClosed {
 		fmt.Fprintln(os.Stderr, "serve:", err)
 		os.Exit(1)
 	}
 	<-done
 	fmt.Println("shut down")
+}
+
+// listen opens the server's socket: addr is host:port for guest/sock, or
+// fd:N for the listening socket pre-opened as descriptor N (wasip1 only).
+func listen(addr string) (net.Listener, error) {
+	n, ok := strings.CutPrefix(addr, "fd:")
+	if !ok {
+		return sock.Listen("tcp", addr)
+	}
+	if runtime.GOOS != "wasip1" {
+		fmt.Fprintln(os.Stderr, "httpserver: fd:N is for wasip1 builds (the native twin listens itself)")
+		os.Exit(2)
+	}
+	fd, err := strconv.ParseUint(n, 10, 31)
+	if err != nil {
+		return nil, fmt.Errorf("bad descriptor %q", addr)
+	}
+	// Non-blocking first, as Go's own socket code does for every socket
+	// it opens: os.NewFile takes a blocking descriptor for a plain file
+	// (runtimes pre-open listeners blocking), and the one-threaded guest
+	// would then sit in sock_accept with its connections unserved.
+	if err := syscall.SetNonblock(int(fd), true); err != nil {
+		return nil, fmt.Errorf("%s: set non-blocking: %w", addr, err)
+	}
+	f := os.NewFile(uintptr(fd), addr)
+	defer f.Close() // FileListener holds its own descriptor
+	return net.FileListener(f)
 }
