@@ -1,7 +1,14 @@
 package netbench
 
 import (
+	"bufio"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -20,10 +27,59 @@ var httpCases = []struct {
 	{name: "64KiB-1conn", path: "/bytes?n=65536", size: 64 << 10, single: true},
 }
 
-// BenchmarkHTTP loads testdata/guests/net/httpserver built natively, then
-// under wasibox, with *flagConns keep-alive connections for
-// *flagDuration each, and reports both rates, their ratio and the
-// latencies. b.N is ignored: one run is one fixed-duration measurement.
+// httpRuntime is one way of running testdata/guests/net/httpserver.
+type httpRuntime struct {
+	name   string // as -netbench.runtimes names it
+	prefix string // of its metrics: "" for wasibox on guest/sock, the one compared
+	start  func(testing.TB) *server
+}
+
+// httpRuntimes are the runtimes BenchmarkHTTP can compare: the native
+// build; the wasip1 build under wasibox, listening itself through the
+// WasmEdge socket extensions (guest/sock); and the same wasip1 build
+// serving a listener the runtime pre-opened as descriptor 3 (`fd:3`:
+// plain Go net.FileListener and preview 1 sock_accept, no extensions),
+// under wazero's own WASI.
+var httpRuntimes = []httpRuntime{
+	{"native", "native-", func(tb testing.TB) *server { return nativeServer(tb, "httpserver", "127.0.0.1:0") }},
+	{"wasibox", "", func(tb testing.TB) *server { return wasiboxServer(tb, "httpserver", "ADDR") }},
+	{"wazero-wasi", "wazero-", func(tb testing.TB) *server { return wazeroServer(tb, "httpserver", "fd:3") }},
+}
+
+// selectedRuntimes returns the runtimes -netbench.runtimes names, in its
+// order; names of runtimes this build does not have are skipped with a
+// note.
+func selectedRuntimes(tb testing.TB) []httpRuntime {
+	var rs []httpRuntime
+	for _, name := range strings.Split(*flagRuntimes, ",") {
+		i := slices.IndexFunc(httpRuntimes, func(r httpRuntime) bool { return r.name == name })
+		if i < 0 {
+			tb.Logf("-netbench.runtimes: no runtime %q here (have %v)", name, runtimeNames())
+			continue
+		}
+		rs = append(rs, httpRuntimes[i])
+	}
+	if len(rs) == 0 {
+		tb.Fatalf("-netbench.runtimes %q names none of %v", *flagRuntimes, runtimeNames())
+	}
+	return rs
+}
+
+func runtimeNames() []string {
+	var names []string
+	for _, r := range httpRuntimes {
+		names = append(names, r.name)
+	}
+	return names
+}
+
+// BenchmarkHTTP loads testdata/guests/net/httpserver under each runtime of
+// -netbench.runtimes in turn (by default the native build, then wasibox,
+// then wazero's WASI), with *flagConns keep-alive connections for
+// *flagDuration each, and reports each one's rate, its ratio to the
+// native rate, its latencies and its CPU time per request, under the
+// runtime's metric prefix. b.N is ignored: one run is one fixed-duration
+// measurement per runtime; -count repeats them, alternating runtimes.
 func BenchmarkHTTP(b *testing.B) {
 	for _, tc := range httpCases {
 		b.Run(tc.name, func(b *testing.B) {
@@ -31,20 +87,76 @@ func BenchmarkHTTP(b *testing.B) {
 			if tc.single {
 				conns = 1
 			}
-			native := measureHTTP(b, nativeServer(b, "httpserver", "127.0.0.1:0"), tc.path, tc.size, conns)
-			guest := measureHTTP(b, wasiboxServer(b, "httpserver", "ADDR"), tc.path, tc.size, conns)
-			b.ReportMetric(guest.PerSecond(), "req/s")
-			b.ReportMetric(native.PerSecond(), "native-req/s")
-			b.ReportMetric(guest.PerSecond()/native.PerSecond(), "ratio")
-			b.ReportMetric(ms(guest.Latency.P50), "p50-ms")
-			b.ReportMetric(ms(guest.Latency.P99), "p99-ms")
-			b.ReportMetric(ms(native.Latency.P50), "native-p50-ms")
-			b.ReportMetric(guest.cpuPerReq, "cpu-us/req")
-			b.ReportMetric(native.cpuPerReq, "native-cpu-us/req")
-			b.Logf("native:  %v, %.1f µs CPU/request", native.Result, native.cpuPerReq)
-			b.Logf("wasibox: %v, %.1f µs CPU/request", guest.Result, guest.cpuPerReq)
+			var native float64
+			for _, rt := range selectedRuntimes(b) {
+				r := measureHTTP(b, rt.start(b), tc.path, tc.size, conns)
+				b.ReportMetric(r.PerSecond(), rt.prefix+"req/s")
+				if rt.name == "native" {
+					native = r.PerSecond()
+				} else if native > 0 {
+					b.ReportMetric(r.PerSecond()/native, rt.prefix+"ratio")
+				}
+				b.ReportMetric(ms(r.Latency.P50), rt.prefix+"p50-ms")
+				b.ReportMetric(ms(r.Latency.P99), rt.prefix+"p99-ms")
+				b.ReportMetric(r.cpuPerReq, rt.prefix+"cpu-us/req")
+				b.Logf("%-15s %v, %.1f µs CPU/request", rt.name+":", r.Result, r.cpuPerReq)
+			}
 		})
 	}
+}
+
+// BenchmarkHTTPIdle reports the CPU each runtime's server burns while
+// idle (percent of one core over -netbench.idle), with *flagConns
+// keep-alive connections open after one request each: a runtime whose
+// poll_oneoff does not block on sockets spins here.
+func BenchmarkHTTPIdle(b *testing.B) {
+	for _, rt := range selectedRuntimes(b) {
+		s := rt.start(b)
+		conns := idleConns(b, s, *flagConns)
+		cpu0 := s.cpu(b)
+		t0 := time.Now()
+		time.Sleep(*flagIdle)
+		cpu := s.cpu(b) - cpu0
+		pct := 100 * cpu.Seconds() / time.Since(t0).Seconds()
+		b.ReportMetric(pct, rt.prefix+"idle-cpu-%")
+		b.Logf("%-15s %.0f%% of a core while idle with %d keep-alive connections", rt.name+":", pct, len(conns))
+		for _, c := range conns {
+			c.Close()
+		}
+		s.stop(b)
+	}
+}
+
+// idleConns opens n keep-alive connections to s, each after one GET
+// /hello answered, and leaves them open.
+func idleConns(tb testing.TB, s *server, n int) []net.Conn {
+	tb.Helper()
+	var conns []net.Conn
+	tb.Cleanup(func() {
+		for _, c := range conns {
+			c.Close()
+		}
+	})
+	for range n {
+		c, err := net.DialTimeout("tcp", s.addr, 10*time.Second)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		conns = append(conns, c)
+		c.SetDeadline(time.Now().Add(30 * time.Second))
+		fmt.Fprintf(c, "GET /hello HTTP/1.1\r\nHost: %s\r\n\r\n", s.addr)
+		resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+		if err != nil {
+			tb.Fatalf("%s: %v", s.name, err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || resp.Close {
+			tb.Fatalf("%s: GET /hello: %s, close %v", s.name, resp.Status, resp.Close)
+		}
+		c.SetDeadline(time.Time{})
+	}
+	return conns
 }
 
 // httpResult is a Load's result with the server's CPU time per request

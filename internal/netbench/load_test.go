@@ -174,17 +174,17 @@ func TestGuests(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds wasibox and the guests")
 	}
-	for _, start := range []func() *server{
-		func() *server { return nativeServer(t, "httpserver", "127.0.0.1:0") },
-		func() *server { return wasiboxServer(t, "httpserver", "ADDR") },
-	} {
-		s := start()
+	for _, rt := range httpRuntimes {
+		s := rt.start(t)
 		if got := string(s.get(t, "/hello")); got != "hello from wasip1\n" {
 			t.Errorf("%s /hello: %q", s.name, got)
 		}
 		r, err := Load{Addr: s.addr, Path: "/bytes?n=65536", Conns: 4, Duration: 300 * time.Millisecond}.Run(t.Context())
 		if err != nil || r.Requests == 0 || r.BodyBytes != r.Requests<<16 {
 			t.Errorf("%s: %+v, %v", s.name, r, err)
+		}
+		for _, c := range idleConns(t, s, 2) { // BenchmarkHTTPIdle's plumbing
+			c.Close()
 		}
 		s.stop(t)
 	}

@@ -32,6 +32,9 @@ var (
 		"wasibox binary to measure (default: built from ./cmd/wasibox), e.g. to compare two builds")
 	flagCache = flag.String("netbench.cache", "",
 		"wazero compilation cache folder to keep between runs (default: a temporary one)")
+	flagIdle     = flag.Duration("netbench.idle", 2*time.Second, "idle time BenchmarkHTTPIdle measures")
+	flagRuntimes = flag.String("netbench.runtimes", "native,wasibox,wazero-wasi",
+		"runtimes BenchmarkHTTP measures, in this order, comma-separated (see runtimes)")
 )
 
 // startTimeout bounds a server's start: a cold wazero compilation of a Go
@@ -44,8 +47,9 @@ var shared struct {
 	dir  string
 	once sync.Once
 	err  error
-	// Paths: the wasibox binary, and the native builds of the guests.
-	wasibox, httpserver, echo string
+	// Paths: the wasibox binary, the wazero peer (cmd/wazerowasi), and
+	// the native builds of the guests.
+	wasibox, wazerowasi, httpserver, echo string
 }
 
 func TestMain(m *testing.M) {
@@ -85,6 +89,7 @@ func programs(tb testing.TB) {
 			return p
 		}
 		shared.wasibox = build("wasibox", "./cmd/wasibox")
+		shared.wazerowasi = build("wazerowasi", "./internal/netbench/cmd/wazerowasi")
 		shared.httpserver = build("httpserver", "./testdata/guests/net/httpserver")
 		shared.echo = build("echo", "./testdata/guests/net/echo")
 	})
@@ -122,7 +127,7 @@ func nativeServer(tb testing.TB, guest string, args ...string) *server {
 	if bin == "" {
 		tb.Fatalf("no native build of %q", guest)
 	}
-	return startServer(tb, "native", exec.Command(bin, args...))
+	return startServer(tb, "native", exec.Command(bin, args...), "")
 }
 
 // wasiboxServer starts `wasibox run --listen tcp://127.0.0.1:PORT` on the
@@ -143,15 +148,38 @@ func wasiboxServer(tb testing.TB, guest string, args ...string) *server {
 		bin = *flagWasibox
 	}
 	cmd := exec.Command(bin, argv...)
-	cache := *flagCache
-	if cache == "" {
-		cache = filepath.Join(shared.dir, "cache")
-	}
-	cmd.Env = append(os.Environ(), "XDG_CACHE_HOME="+cache)
-	return startServer(tb, "wasibox", cmd)
+	cmd.Env = append(os.Environ(), "XDG_CACHE_HOME="+cacheDir())
+	return startServer(tb, "wasibox", cmd, "")
 }
 
-func startServer(tb testing.TB, name string, cmd *exec.Cmd) *server {
+// cacheDir is the compilation cache folder of every runtime.
+func cacheDir() string {
+	if *flagCache != "" {
+		return *flagCache
+	}
+	return filepath.Join(shared.dir, "cache")
+}
+
+// wazeroServer starts the wasip1 build of guest under cmd/wazerowasi
+// (wazero's own WASI, as `wazero run` sets it up) with one pre-opened
+// listener on 127.0.0.1:PORT, descriptor 3; args follow the module, with
+// "ADDR" replaced by 127.0.0.1:PORT.
+func wazeroServer(tb testing.TB, guest string, args ...string) *server {
+	programs(tb)
+	wasm := testguest.Path(tb, guest)
+	addr := "127.0.0.1:" + strconv.Itoa(freePort(tb))
+	argv := []string{"-cachedir", filepath.Join(cacheDir(), "wazerowasi"), "-listen", addr, wasm}
+	for _, a := range args {
+		argv = append(argv, strings.ReplaceAll(a, "ADDR", addr))
+	}
+	// A guest on a pre-opened listener cannot learn its address: the
+	// host knows it.
+	return startServer(tb, "wazero-wasi", exec.Command(shared.wazerowasi, argv...), addr)
+}
+
+// startServer starts cmd and waits for its "listening <addr>" line; addr,
+// if not empty, is where the server listens (whatever it announced).
+func startServer(tb testing.TB, name string, cmd *exec.Cmd, addr string) *server {
 	tb.Helper()
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
@@ -186,6 +214,9 @@ func startServer(tb testing.TB, name string, cmd *exec.Cmd) *server {
 			tb.Fatalf("%s server %q exited (%v) before listening; stderr:\n%s", name, cmd.Args, cmd.ProcessState, s.stderr)
 		}
 		s.addr = a
+		if addr != "" {
+			s.addr = addr
+		}
 	case <-time.After(startTimeout):
 		tb.Fatalf("%s server %q did not listen within %v; stderr:\n%s", name, cmd.Args, startTimeout, s.stderr)
 	}
