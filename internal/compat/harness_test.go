@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -510,8 +511,8 @@ type cliResult struct {
 }
 
 // runCLI runs `wasibox args...` in dir with exactly env as its
-// environment (plus a private compilation cache) and stdin from
-// /dev/null.
+// environment, plus a private compilation cache unless args has
+// --no-cache, and stdin from /dev/null.
 func runCLI(t testing.TB, dir string, env []string, args ...string) cliResult {
 	t.Helper()
 	bin := wasiboxCLI(t) // built before the deadline starts
@@ -519,7 +520,10 @@ func runCLI(t testing.TB, dir string, env []string, args ...string) cliResult {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Dir = dir
-	cmd.Env = append(append([]string{}, env...), "XDG_CACHE_HOME="+filepath.Join(shared.dir, "cache"))
+	cmd.Env = append([]string{}, env...)
+	if !slices.Contains(args, "--no-cache") {
+		cmd.Env = append(cmd.Env, "XDG_CACHE_HOME="+filepath.Join(shared.dir, "cache"))
+	}
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
