@@ -91,9 +91,20 @@ func WasmEdgeFunctions() []WasmEdgeFunction {
 	return t
 }
 
-// eaiMemory is WasmEdge's EAI_MEMORY errno (its getaddrinfo errnos are 77 to
-// 87, see unix/addrinfo_linux.go): sock_getaddrinfo with max_res_len = 0.
-const eaiMemory wasi.Errno = 82
+// WasmEdge's getaddrinfo errnos (77 to 87, see unix/addrinfo_linux.go) that
+// sock_getaddrinfo returns itself, before any lookup, as WasmEdge's
+// WasiSockGetAddrinfo does.
+const (
+	eaiBadFlags wasi.Errno = 79 // hints flags outside aiFlagsMask, or AI_CANONNAME without a node
+	eaiFamily   wasi.Errno = 81 // hints family other than unspec, inet, inet6
+	eaiMemory   wasi.Errno = 82 // max_res_len = 0
+	eaiNoName   wasi.Errno = 84 // neither a node nor a service
+)
+
+// aiFlagsMask holds the seven ai_flags bits WasmEdge accepts in hints:
+// passive, canonname, numerichost, numericserv, v4mapped, all, addrconfig
+// (1 to 64). The last three are accepted and ignored.
+const aiFlagsMask = 0x7F
 
 // Guest layouts.
 const (
@@ -389,13 +400,16 @@ func putSockAddr(buf []byte, a wasi.SockAddr) bool {
 // sockOpen implements sock_open(af, socktype, result.fd) -> errno, in both
 // generations (WasmEdge's sock_open has no protocol argument: the type's
 // own protocol is used). The new socket gets every socket right; the
-// System limits them. Errnos: EINVAL (an argument past u8), EFAULT, or the
-// System's (EACCES without a network grant, EAFNOSUPPORT, ...).
+// System limits them. As in WasmEdge (its cast<__wasi_address_family_t>
+// and cast<__wasi_sock_type_t>), the family must be inet, inet6 or unix
+// and the type datagram or stream: unspec and "any" are hints for
+// getaddrinfo, not socket kinds. Errnos: EINVAL (another family or type),
+// EFAULT, or the System's (EACCES without a network grant, ...).
 func (h *host) sockOpen(ctx context.Context, mod api.Module, stack []uint64) {
 	exitIfClosed(mod)
-	af, ok1 := argU8(stack, 0)
-	st, ok2 := argU8(stack, 1)
-	if !ok1 || !ok2 {
+	af, st := arg32(stack, 0), arg32(stack, 1)
+	if af < uint32(wasi.InetFamily) || af > uint32(wasi.UnixFamily) ||
+		st != uint32(wasi.DatagramSocket) && st != uint32(wasi.StreamSocket) {
 		ret(stack, wasi.EINVAL)
 		return
 	}
