@@ -730,12 +730,13 @@ func TestWasmEdgeHostileBounded(t *testing.T) {
 	}
 	copy(mem[weOut:], u32(aiEntryPtr(0)))
 	copy(mem[weIn:], zeros(addrInfoSize))
+	copy(mem[weData:], "80") // a service: without node or service, EAI_NONAME comes first
 	cases := []struct {
 		fn     string
 		params []uint64
 		errno  wasi.Errno
 	}{
-		{"sock_getaddrinfo", []uint64{weData, 0, weData, 0, weIn, weOut, 0xFFFFFFFF, weOut + 8}, 0},
+		{"sock_getaddrinfo", []uint64{weData, 0, weData, 2, weIn, weOut, 0xFFFFFFFF, weOut + 8}, 0},
 		{"sock_getaddrinfo", []uint64{weData, 0xFFFFFFFF, weData, 0xFFFFFFFF, weIn, weOut, 0xFFFFFFFF, weOut + 8}, wasi.ENAMETOOLONG},
 		{"sock_recv_from", []uint64{3, 0, 0xFFFFFFFF, weAddr, 0, weOut, weOut, weOut}, wasi.EINVAL},
 		{"sock_send_to", []uint64{3, 0, 0xFFFFFFFF, weAddr, 0, 0, weOut}, wasi.EINVAL},
