@@ -20,6 +20,7 @@ import (
 	"github.com/wasibox/wasibox"
 	"github.com/wasibox/wasibox/hostabi"
 	"github.com/wasibox/wasibox/policy"
+	"github.com/wasibox/wasibox/unix"
 )
 
 // runLimit bounds every guest run and every wait on a guest, so that a
@@ -225,10 +226,18 @@ type spec struct {
 	stdout, stderr *os.File
 	console        bool
 
+	// resolver selects how paths are resolved (the zero value: openat2
+	// where the kernel has it).
+	resolver unix.Resolver
+
 	// trace, if set, receives wasibox's trace of the run (one line per
 	// host call): tests use it to learn when the guest reached a call.
 	trace io.Writer
 }
+
+// resolvers are the path resolvers the cases that use paths run under:
+// openat2(RESOLVE_BENEATH) where the kernel has it, and the openat walk.
+var resolvers = []unix.Resolver{unix.ResolveAuto, unix.ResolveWalk}
 
 // result is the outcome of a run.
 type result struct {
@@ -355,6 +364,7 @@ func run(t testing.TB, sp spec) result {
 		DenyLog:  &denied,
 		Trace:    sp.trace,
 	}
+	o.Resolver = sp.resolver
 	var r result
 	r.code, r.err = runModule(ctx, sp.wasm, o)
 	if ctx.Err() != nil {

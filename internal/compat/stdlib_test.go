@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/wasibox/wasibox/unix"
 )
 
 // direntCountTons is the size of wazero's "directory with tons of
@@ -56,10 +58,16 @@ var readdirOnFile = divergence{
 }
 
 // Test_fdReaddir_ls is wazero's Test_fdReaddir_ls: each toolchain lists a
-// read-only folder mounted at "/".
+// read-only folder mounted at "/", under each path resolver.
 func Test_fdReaddir_ls(t *testing.T) {
 	wazeroDir(t)
 	dir, tons := lsTree(t)
+	for _, res := range resolvers {
+		t.Run(res.String(), func(t *testing.T) { testFdReaddirLs(t, res, dir, tons) })
+	}
+}
+
+func testFdReaddirLs(t *testing.T, res unix.Resolver, dir, tons string) {
 	for _, tc := range wasiToolchains() {
 		t.Run(tc.name, func(t *testing.T) {
 			// wasi-libc's readdir (zig-cc) returns "." and ".." as the
@@ -70,10 +78,11 @@ func Test_fdReaddir_ls(t *testing.T) {
 			}
 			ls := func(t *testing.T, host string, args ...string) string {
 				r := run(t, spec{
-					wasm:    tc.wasm(t),
-					args:    append([]string{"wasi", "ls"}, args...),
-					mounts:  []mount{{host: host, guest: "/", ro: true}},
-					console: true,
+					wasm:     tc.wasm(t),
+					args:     append([]string{"wasi", "ls"}, args...),
+					mounts:   []mount{{host: host, guest: "/", ro: true}},
+					console:  true,
+					resolver: res,
 				})
 				r.mustSucceed(t)
 				return r.stdout
@@ -90,10 +99,11 @@ func Test_fdReaddir_ls(t *testing.T) {
 					d = &divergence{why: readdirOnFile.why, got: "panic: fdopendir -: errno 76\n"}
 				}
 				r := run(t, spec{
-					wasm:    tc.wasm(t),
-					args:    []string{"wasi", "ls", "-"},
-					mounts:  []mount{{host: dir, guest: "/", ro: true}},
-					console: true,
+					wasm:     tc.wasm(t),
+					args:     []string{"wasi", "ls", "-"},
+					mounts:   []mount{{host: dir, guest: "/", ro: true}},
+					console:  true,
+					resolver: res,
 				})
 				r.expectStdout(t, "ENOTDIR\n", d)
 			})
@@ -230,25 +240,65 @@ func Test_preopen(t *testing.T) {
 }
 
 // Test_Open is wazero's Test_Open: zig-cc creates a file O_RDONLY (a write
-// must fail, a read must see EOF) and O_WRONLY (a read must fail).
+// must fail, a read must see EOF) and O_WRONLY (a read must fail), under
+// each path resolver.
 func Test_Open(t *testing.T) {
 	wazeroDir(t)
 	for _, tc := range wasiToolchains("zig-cc") {
 		for _, mode := range []string{"rdonly", "wronly"} {
 			t.Run(tc.name+"/"+mode, func(t *testing.T) {
-				dir := t.TempDir()
-				r := run(t, spec{
-					wasm:    tc.wasm(t),
-					args:    []string{"wasi", "open-" + mode},
-					mounts:  []mount{{host: dir, guest: "/"}},
-					console: true,
-				})
-				r.mustSucceed(t)
-				expect(t, "stdout", strings.TrimSpace(r.stdout), "OK", nil)
-				if left, _ := os.ReadDir(dir); len(left) != 0 {
-					t.Errorf("the program's file was not removed: %v", left)
+				for _, res := range resolvers {
+					t.Run(res.String(), func(t *testing.T) { testOpen(t, tc, mode, res) })
 				}
 			})
 		}
+	}
+}
+
+func testOpen(t *testing.T, tc toolchain, mode string, res unix.Resolver) {
+	dir := t.TempDir()
+	r := run(t, spec{
+		wasm:     tc.wasm(t),
+		args:     []string{"wasi", "open-" + mode},
+		mounts:   []mount{{host: dir, guest: "/"}},
+		console:  true,
+		resolver: res,
+	})
+	r.mustSucceed(t)
+	expect(t, "stdout", strings.TrimSpace(r.stdout), "OK", nil)
+	if left, _ := os.ReadDir(dir); len(left) != 0 {
+		t.Errorf("the program's file was not removed: %v", left)
+	}
+}
+
+// Test_otherModes runs the modes of the "wasi" programs that wazero's
+// tests leave out, with what their sources say they do: TinyGo's "sock"
+// and "nonblock" are empty (TinyGo lacks net.FileListener and
+// syscall.SetNonblock), Go's "stdout" writes "test", and zig-cc and
+// cargo-wasi refuse an unknown mode on stderr with status 1.
+func Test_otherModes(t *testing.T) {
+	wazeroDir(t)
+	tests := []struct {
+		toolchain  string
+		args       []string
+		wantStdout string
+		wantStderr string
+		wantCode   uint32
+	}{
+		{toolchain: "tinygo", args: []string{"wasi", "sock"}},
+		{toolchain: "tinygo", args: []string{"wasi", "nonblock"}},
+		{toolchain: "go", args: []string{"wasi", "stdout"}, wantStdout: "test"},
+		{toolchain: "zig-cc", args: []string{"wasi", "nope"}, wantStderr: "unknown command: nope\n", wantCode: 1},
+		{toolchain: "cargo-wasi", args: []string{"wasi", "nope"}, wantStderr: "unknown command: nope\n", wantCode: 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.toolchain+"/"+strings.Join(tc.args[1:], " "), func(t *testing.T) {
+			r := run(t, spec{wasm: wasiToolchains(tc.toolchain)[0].wasm(t), args: tc.args, mounts: []mount{{host: t.TempDir(), guest: "/"}}})
+			if r.err != nil || r.code != tc.wantCode {
+				t.Fatalf("exit %d, err %v; want exit %d\nstdout:\n%s\nstderr:\n%s", r.code, r.err, tc.wantCode, r.stdout, r.stderr)
+			}
+			expect(t, "stdout", r.stdout, tc.wantStdout, nil)
+			expect(t, "stderr", r.stderr, tc.wantStderr, nil)
+		})
 	}
 }

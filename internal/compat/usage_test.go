@@ -76,21 +76,24 @@ var catToolchains = []string{"cargo-wasi", "tinygo", "zig", "zig-cc"}
 
 // Test_main is the example's Test_main: each toolchain's cat prints
 // test.txt from the example's testdata folder mounted at "/" (read-only
-// here: it is the module cache).
+// here: it is the module cache), under each path resolver.
 func Test_main(t *testing.T) {
 	wazeroDir(t)
 	testdata := wazeroPath(t, "imports/wasi_snapshot_preview1/example/testdata")
-	for _, tc := range catToolchains {
-		t.Run(tc, func(t *testing.T) {
-			r := run(t, spec{
-				wasm:   module(t, "imports/wasi_snapshot_preview1/example/testdata/"+tc+"/cat.wasm"),
-				args:   []string{"wasi", "test.txt"},
-				mounts: []mount{{host: testdata, guest: "/", ro: true}},
+	for _, res := range resolvers {
+		for _, tc := range catToolchains {
+			t.Run(res.String()+"/"+tc, func(t *testing.T) {
+				r := run(t, spec{
+					wasm:     module(t, "imports/wasi_snapshot_preview1/example/testdata/"+tc+"/cat.wasm"),
+					args:     []string{"wasi", "test.txt"},
+					mounts:   []mount{{host: testdata, guest: "/", ro: true}},
+					resolver: res,
+				})
+				r.mustSucceed(t)
+				expect(t, "stderr", r.stderr, "", nil)
+				expect(t, "stdout", r.stdout, "greet filesystem\n", nil)
 			})
-			r.mustSucceed(t)
-			expect(t, "stderr", r.stderr, "", nil)
-			expect(t, "stdout", r.stdout, "greet filesystem\n", nil)
-		})
+		}
 	}
 }
 
