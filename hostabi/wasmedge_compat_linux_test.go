@@ -87,7 +87,7 @@ func (g *crateGuest) must(fn string, params ...uint64) {
 	}
 }
 
-func (g *crateGuest) u32(off uint32) uint32       { return binary.LittleEndian.Uint32(g.mem[off:]) }
+func (g *crateGuest) u32(off uint32) uint32      { return binary.LittleEndian.Uint32(g.mem[off:]) }
 func (g *crateGuest) put32(off uint32, v uint32) { binary.LittleEndian.PutUint32(g.mem[off:], v) }
 
 // address writes WasiAddress {buf: cAddrBuf, size: n} with b in the buffer.
