@@ -123,8 +123,8 @@ func (g *crateGuest) setNonblocking(fd uint64, on bool) {
 	}
 }
 
-// localAddr is Socket::get_local: V1 sock_getlocaladdr into 16 bytes,
-// address type 4 or 6, port u32.
+// addr is Socket::get_local and Socket::get_peer: V1 sock_getlocaladdr or
+// sock_getpeeraddr into 16 bytes, address type 4 or 6, port u32.
 func (g *crateGuest) addr(fn string, fd uint64) netip.AddrPort {
 	g.t.Helper()
 	g.address(nil, 16)
@@ -158,6 +158,35 @@ func (g *crateGuest) pollRead(fd uint64) []byte {
 	le.PutUint16(g.mem[s+40:], uint16(wasi.SubscriptionClockAbstime))
 	g.must("poll_oneoff", cSubs, cEvents, 2, cNEvents)
 	return g.mem[cEvents : cEvents+32*g.u32(cNEvents)]
+}
+
+// pollMio polls fd as mio's wasi selector does (src/sys/wasi/p1.rs): its
+// registered fd_write then fd_read subscriptions (userdata: the token, 1),
+// then a monotonic clock relative to now (flags 0) with the timeout token
+// u64::MAX. It checks for exactly one event: fd_write, no error, no
+// hangup.
+func (g *crateGuest) pollMio(fd uint64) {
+	g.t.Helper()
+	le := binary.LittleEndian
+	clear(g.mem[cSubs : cSubs+3*48])
+	for i, typ := range []wasi.EventType{wasi.FDWriteEvent, wasi.FDReadEvent} {
+		s := cSubs + 48*uint32(i)
+		le.PutUint64(g.mem[s:], 1)
+		g.mem[s+8] = byte(typ)
+		le.PutUint32(g.mem[s+16:], uint32(fd))
+	}
+	s := cSubs + 96
+	le.PutUint64(g.mem[s:], ^uint64(0))
+	g.mem[s+8] = byte(wasi.ClockEvent)
+	le.PutUint32(g.mem[s+16:], uint32(wasi.Monotonic))
+	le.PutUint64(g.mem[s+24:], uint64(netGuestTimeout))
+	le.PutUint64(g.mem[s+32:], uint64(time.Millisecond))
+	g.must("poll_oneoff", cSubs, cEvents, 3, cNEvents)
+	ev := g.mem[cEvents : cEvents+32*g.u32(cNEvents)]
+	if len(ev) != 32 || le.Uint64(ev) != 1 || ev[10] != byte(wasi.FDWriteEvent) ||
+		le.Uint16(ev[8:]) != 0 || le.Uint16(ev[24:]) != 0 {
+		g.t.Fatalf("mio poll events %x, want one fd_write event, no error, no hangup", ev)
+	}
 }
 
 // TestWasmEdgeCompatCrateTCP runs TcpListener::bind(addr, true), accept,
@@ -205,6 +234,12 @@ func TestWasmEdgeCompatCrateTCP(t *testing.T) {
 	if got, want := g.addr("sock_getpeeraddr", c), netip.MustParseAddrPort(peer.LocalAddr().String()); got != want {
 		t.Errorf("peer_addr = %v, want %v", got, want)
 	}
+
+	// mio's Selector::select (tokio): fd_write and fd_read subscriptions
+	// and a relative monotonic timeout with 1 ms precision. The idle
+	// connection is writable, not readable, and no event carries an error
+	// (mio fails the whole poll on one).
+	g.pollMio(c)
 
 	// Read and Write: sock_recv and sock_send with one iovec.
 	if _, err := peer.Write([]byte("ping")); err != nil {
