@@ -24,6 +24,14 @@ package hostabi
 // in host order. Families are WasmEdge's: 0 unspec, 1 inet, 2 inet6,
 // 3 unix.
 //
+// Where the generations share a signature (sock_bind, sock_connect,
+// sock_send_to, and V1 get*addr's buffer), WasmEdge's plain name is V1,
+// which refuses the 128-byte block; here every layout is accepted under
+// every name, since guests written for V2 hosts (dispatchrun/net,
+// vmware-labs' shims) pass it to the plain names. The sources compared,
+// function by function, are listed in RATIONALE.md ("WasmEdge ABI:
+// verified against sources").
+//
 // Every function follows the order of the package comment: a bad argument
 // has no side effect and nothing is written on an error. The references are
 // WasmEdge's lib/host/wasi/wasifunc.cpp and the guest libraries
