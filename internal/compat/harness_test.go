@@ -333,27 +333,46 @@ func emptyStdin(t testing.TB) *os.File {
 // cache, so that each module (the Go one is 9 MB) is compiled once.
 func run(t testing.TB, sp spec) result {
 	t.Helper()
-	m := sp.manifest(t)
-	ctx, cancel := context.WithTimeout(context.Background(), runLimit)
-	defer cancel()
+	return start(t, sp).wait(t)
+}
 
+// running is a guest started by start.
+type running struct {
+	out, errc *capture
+	denied    *bytes.Buffer // written by the guest's goroutine until done
+	done      chan runEnd
+	// ended is closed when the guest has ended (wait then returns at
+	// once).
+	ended chan struct{}
+}
+
+type runEnd struct {
+	code    uint32
+	err     error
+	expired bool
+}
+
+// start sets a run up on the calling (test) goroutine and runs the guest
+// on another, for tests that talk to it while it runs.
+func start(t testing.TB, sp spec) *running {
+	t.Helper()
+	m := sp.manifest(t)
 	stdin := sp.stdin
 	if stdin == nil {
 		stdin = emptyStdin(t)
 	}
-	var out, errc *capture
+	rn := &running{denied: &bytes.Buffer{}, done: make(chan runEnd, 1), ended: make(chan struct{})}
 	stdout, stderr := sp.stdout, sp.stderr
 	if stdout == nil {
-		out = newCapture(t)
-		stdout = out.w
+		rn.out = newCapture(t)
+		stdout = rn.out.w
 	}
 	if sp.console {
 		stderr = stdout
 	} else if stderr == nil {
-		errc = newCapture(t)
-		stderr = errc.w
+		rn.errc = newCapture(t)
+		stderr = rn.errc.w
 	}
-	var denied bytes.Buffer
 	o := wasibox.Options{
 		Manifest: m,
 		Args:     sp.args,
@@ -361,23 +380,38 @@ func run(t testing.TB, sp spec) result {
 		Stdin:    stdin,
 		Stdout:   stdout,
 		Stderr:   stderr,
-		DenyLog:  &denied,
+		DenyLog:  rn.denied,
 		Trace:    sp.trace,
+		Resolver: sp.resolver,
 	}
-	o.Resolver = sp.resolver
-	var r result
-	r.code, r.err = runModule(ctx, sp.wasm, o)
-	if ctx.Err() != nil {
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), runLimit)
+		defer cancel()
+		var e runEnd
+		e.code, e.err = runModule(ctx, sp.wasm, o)
+		e.expired = ctx.Err() != nil
+		rn.done <- e
+		close(rn.ended)
+	}()
+	return rn
+}
+
+// wait waits for the guest to end and returns the result.
+func (rn *running) wait(t testing.TB) result {
+	t.Helper()
+	e := <-rn.done // runModule's context bounds the wait
+	if e.expired {
 		t.Errorf("the guest did not finish within %v", runLimit)
 	}
-	if out != nil {
-		r.stdout = out.finish(t)
+	r := result{code: e.code, err: e.err}
+	if rn.out != nil {
+		r.stdout = rn.out.finish(t)
 	}
-	if errc != nil {
-		r.stderr = errc.finish(t)
+	if rn.errc != nil {
+		r.stderr = rn.errc.finish(t)
 	}
-	if denied.Len() > 0 {
-		t.Logf("wasibox denials:\n%s", denied.String())
+	if rn.denied.Len() > 0 {
+		t.Logf("wasibox denials:\n%s", rn.denied.String())
 	}
 	return r
 }

@@ -217,19 +217,17 @@ func Test_NonblockingFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	watch := newLineWatch("fd_read(fd=4,") // 3 is the preopen, 4 the FIFO
-	done := make(chan result, 1)
-	go func() {
-		done <- run(t, spec{
-			wasm:    module(t, "imports/wasi_snapshot_preview1/testdata/zig-cc/wasi.wasm"),
-			args:    []string{"wasi", "nonblock", "/test-fifo"},
-			mounts:  []mount{{host: dir, guest: "/"}},
-			console: true,
-			trace:   watch,
-		})
-	}()
+	rn := start(t, spec{
+		wasm:    module(t, "imports/wasi_snapshot_preview1/testdata/zig-cc/wasi.wasm"),
+		args:    []string{"wasi", "nonblock", "/test-fifo"},
+		mounts:  []mount{{host: dir, guest: "/"}},
+		console: true,
+		trace:   watch,
+	})
 	select {
 	case <-watch.seen:
-	case r := <-done:
+	case <-rn.ended:
+		r := rn.wait(t)
 		t.Fatalf("the guest ended before reading the FIFO: exit %d, %v\n%s\ntrace:\n%s", r.code, r.err, r.stdout, watch)
 	case <-time.After(runLimit):
 		t.Fatalf("the guest did not read the FIFO; trace:\n%s", watch)
@@ -243,7 +241,7 @@ func Test_NonblockingFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.Close()
-	r := <-done
+	r := rn.wait(t)
 	r.mustSucceed(t)
 	lines := strings.Split(r.stdout, "\n")
 	if len(lines) < 2 || !strings.HasPrefix(lines[0], ".") || lines[1] != "wazero" {
@@ -289,33 +287,27 @@ func Test_NonblockGo(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer pr.Close()
-			done := make(chan result, 1)
-			go func() {
-				r := run(t, spec{
-					wasm:   goGuest(t),
-					args:   args,
-					mounts: []mount{{host: dir, guest: "/"}},
-					stderr: pw,
-				})
-				pw.Close()
-				done <- r
-			}()
+			defer pw.Close() // after the guest's copy: the System duplicates it as it starts
+			rn := start(t, spec{
+				wasm:   goGuest(t),
+				args:   args,
+				mounts: []mount{{host: dir, guest: "/"}},
+				stderr: pw,
+			})
 			lines := make(chan string)
 			go func() {
 				sc := bufio.NewScanner(pr)
 				for sc.Scan() {
 					lines <- sc.Text()
 				}
-				close(lines)
 			}()
 			next := func() string {
 				select {
-				case l, ok := <-lines:
-					if !ok {
-						r := <-done
-						t.Fatalf("stderr ended early: exit %d, %v\nstdout:\n%s", r.code, r.err, r.stdout)
-					}
+				case l := <-lines:
 					return l
+				case <-rn.ended:
+					r := rn.wait(t)
+					t.Fatalf("the guest ended early: exit %d, %v\nstdout:\n%s", r.code, r.err, r.stdout)
 				case <-time.After(runLimit):
 					t.Fatal("no line on stderr")
 				}
@@ -332,7 +324,7 @@ func Test_NonblockGo(t *testing.T) {
 					t.Fatalf("line %q, want %q", l, f.path)
 				}
 			}
-			r := <-done
+			r := rn.wait(t)
 			r.mustSucceed(t)
 			expect(t, "stdout", r.stdout, "", nil)
 		})
@@ -357,12 +349,8 @@ func Test_Stdin(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer stdoutR.Close()
-	done := make(chan result, 1)
-	go func() {
-		r := run(t, spec{wasm: goGuest(t), args: []string{"wasi", "stdin"}, stdin: stdinR, stdout: stdoutW})
-		stdoutW.Close()
-		done <- r
-	}()
+	defer stdoutW.Close()
+	rn := start(t, spec{wasm: goGuest(t), args: []string{"wasi", "stdin"}, stdin: stdinR, stdout: stdoutW})
 	read := func(n int) string {
 		buf := make([]byte, n)
 		got := make(chan string, 1)
@@ -384,7 +372,7 @@ func Test_Stdin(t *testing.T) {
 	}
 	stdinW.Close()
 	expect(t, "echo", read(3), "foo", nil)
-	r := <-done
+	r := rn.wait(t)
 	r.mustSucceed(t)
 }
 
