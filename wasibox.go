@@ -22,7 +22,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/netip"
 	"os"
+	"syscall"
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/sys"
@@ -87,7 +89,22 @@ type System struct {
 	unix    *unix.System
 	audit   *AuditLog // the manifest's audit.log, if any
 	closers []io.Closer
+
+	listeners []Listener // the manifest's net.preopen sockets, as bound
 }
+
+// Listener is a preopened listening socket (the manifest's net.preopen):
+// the guest descriptor it has and the address the host bound, whose port
+// is the kernel's choice where the manifest said 0.
+type Listener struct {
+	FD   wasi.FD
+	Addr netip.AddrPort
+}
+
+// fdCloser closes a host descriptor that no *os.File owns.
+type fdCloser int
+
+func (f fdCloser) Close() error { return syscall.Close(int(f)) }
 
 // ErrArgsFixed is returned when the manifest fixes argv and arguments
 // were given anyway.
@@ -136,10 +153,26 @@ func NewSystem(ctx context.Context, o Options) (*System, error) {
 	for _, mt := range m.Mounts {
 		preopens = append(preopens, unix.Preopen{HostPath: mt.Host, GuestPath: mt.Guest, ReadOnly: mt.Mode != policy.ReadWrite})
 	}
+	// The preopened sockets follow the folders (unix.Config.Listeners).
+	var listeners []int
+	for i, r := range m.Preopen {
+		ap, _ := r.ListenAddr() // ParsePreopen made sure there is one
+		hfd, err := unix.ListenTCP(ap)
+		if err != nil {
+			return nil, fmt.Errorf("net.preopen %s: %w", r.Raw, err)
+		}
+		s.closers = append(s.closers, fdCloser(hfd))
+		if ap, err = unix.ListenerAddr(hfd); err != nil {
+			return nil, fmt.Errorf("net.preopen %s: %w", r.Raw, err)
+		}
+		listeners = append(listeners, hfd)
+		s.listeners = append(s.listeners, Listener{FD: wasi.FD(3 + len(preopens) + i), Addr: ap})
+	}
 	inner, err := unix.New(unix.Config{
 		Args:         args,
 		Environ:      m.Environ(host),
 		Preopens:     preopens,
+		Listeners:    listeners,
 		Stdin:        stdin,
 		Stdout:       stdout,
 		Stderr:       stderr,
@@ -232,6 +265,10 @@ func (s *System) stdio(mode policy.Stdio, given, def *os.File, flag int) (int, e
 	}
 	return int(def.Fd()), nil
 }
+
+// Listeners returns the preopened listening sockets (the manifest's
+// net.preopen), in guest descriptor order.
+func (s *System) Listeners() []Listener { return s.listeners }
 
 func (s *System) closeFiles() {
 	for _, c := range s.closers {

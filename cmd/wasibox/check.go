@@ -379,7 +379,7 @@ func (c *checker) broadGrants() {
 	for _, list := range []struct {
 		name  string
 		rules []policy.NetRule
-	}{{"net.connect", m.Connect}, {"net.listen", m.Listen}} {
+	}{{"net.connect", m.Connect}, {"net.listen", m.Listen}, {"net.preopen", m.Preopen}} {
 		for _, r := range list.rules {
 			if r.Prefix.IsValid() && r.Prefix.Bits() == 0 {
 				c.warnf(codeBroadGrant, r.Pos, "%s %s grants every %s address", list.name, r.Raw, map[bool]string{true: "IPv4", false: "IPv6"}[r.Prefix.Addr().Is4()])
@@ -387,8 +387,8 @@ func (c *checker) broadGrants() {
 			if r.AnyPort() {
 				c.warnf(codeBroadGrant, r.Pos, "%s %s grants every port", list.name, r.Raw)
 			}
-			if list.name == "net.listen" && !loopbackRule(r) {
-				c.warnf(codeBroadGrant, r.Pos, "net.listen %s accepts connections from other machines (listen on 127.0.0.1 or [::1] to stay local)", r.Raw)
+			if list.name != "net.connect" && !loopbackRule(r) {
+				c.warnf(codeBroadGrant, r.Pos, "%s %s accepts connections from other machines (listen on 127.0.0.1 or [::1] to stay local)", list.name, r.Raw)
 			}
 		}
 	}
@@ -518,6 +518,10 @@ func (c *checker) summary(ctx context.Context) {
 	}
 	for _, r := range m.Listen {
 		add("net.listen", r.Pos.Line, "listen", "%s", ruleText(r))
+	}
+	for i, r := range m.Preopen {
+		// The folders come first, then the sockets (unix.Config.Listeners).
+		add("net.preopen", r.Pos.Line, "listen", "%s (preopened by the host as guest fd %d)", r.Raw, 3+len(m.Mounts)+i)
 	}
 	line := func(sec string) int { return m.Positions[sec].Line }
 	for _, n := range m.Lookup {
@@ -687,7 +691,7 @@ var importNeeds = map[string]string{
 	"path_rename": "rw mount", "path_link": "rw mount", "path_symlink": "rw mount", "path_filestat_set_times": "rw mount",
 	"path_open": "fs.mounts", "path_filestat_get": "fs.mounts", "path_readlink": "fs.mounts",
 	"fd_prestat_get": "", "fd_prestat_dir_name": "",
-	"sock_accept": "net.listen", "sock_bind": "net.listen", "sock_listen": "net.listen",
+	"sock_accept": "accept", "sock_bind": "net.listen", "sock_listen": "net.listen",
 	"sock_connect": "net.connect", "sock_send_to": "net.connect", "sock_recv_from": "net",
 	"sock_open": "net", "sock_recv": "net", "sock_send": "net", "sock_shutdown": "net",
 	"sock_getsockopt": "net", "sock_setsockopt": "net", "sock_getlocaladdr": "net", "sock_getpeeraddr": "net",
@@ -718,7 +722,9 @@ func granted(m *policy.Manifest, need string) bool {
 		}
 		return false
 	case "net":
-		return len(m.Connect)+len(m.Listen) > 0
+		return len(m.Connect)+len(m.Listen)+len(m.Preopen) > 0
+	case "accept":
+		return len(m.Listen)+len(m.Preopen) > 0
 	case "net.connect":
 		return len(m.Connect) > 0
 	case "net.listen":

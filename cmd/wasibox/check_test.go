@@ -114,6 +114,8 @@ func TestCheckFindings(t *testing.T) {
 				{"broad_grant", m("broad.yaml"), 9, 12}, // listen on 0.0.0.0
 				{"broad_grant", m("broad.yaml"), 3, 3},  // env.inherit "*"
 			}},
+		{name: "preopened sockets", args: []string{m("preopen.yaml")}, code: 0,
+			warnings: []codeAt{{"broad_grant", m("preopen.yaml"), 3, 13}}}, // listens on 0.0.0.0
 		{name: "home folder", args: []string{m("home.yaml")}, code: 0,
 			warnings: []codeAt{
 				{"mount_overlap", m("home.yaml"), 5, 7},
@@ -358,6 +360,25 @@ func TestCheckGrantsJSON(t *testing.T) {
 	}
 	if rep.Module != nil {
 		t.Errorf("module report without --module: %+v", rep.Module)
+	}
+}
+
+// TestCheckGrantsPreopen: preopened sockets are summarized with the guest
+// descriptor they get.
+func TestCheckGrantsPreopen(t *testing.T) {
+	_, rep := checkJSON(t, manifest("preopen.yaml"))
+	var got []string
+	for _, g := range rep.Grants {
+		if g.Kind == "net.preopen" {
+			got = append(got, strings.Join(strings.Fields(g.Text), " "))
+		}
+	}
+	want := []string{
+		"listen tcp://0.0.0.0:8080 (preopened by the host as guest fd 3)",
+		"listen tcp://localhost:9000 (preopened by the host as guest fd 4)",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("net.preopen grants %q, want %q", got, want)
 	}
 }
 

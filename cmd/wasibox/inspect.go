@@ -523,7 +523,7 @@ var manifestRules = [...]struct {
 	{"net.connect", []string{"sock_connect", "sock_send_to"},
 		"connects or sends to addresses: each needs a net.connect grant"},
 	{"net.listen", []string{"sock_bind", "sock_listen", "sock_accept"},
-		"binds, listens or accepts: addresses need a net.listen grant"},
+		"binds, listens or accepts: addresses need a net.listen grant (or, for a guest that only accepts on a socket it is given, net.preopen)"},
 	{"net.lookup", []string{"sock_getaddrinfo"},
 		"resolves names: each needs a net.lookup grant"},
 	{"env", []string{"environ_get", "environ_sizes_get"},

@@ -882,10 +882,20 @@ func (l *learner) hostPath(h string) string {
 }
 
 func (l *learner) writeNet(w func(string, ...any)) {
-	if len(l.connect.order)+len(l.listen.order)+len(l.lookups) == 0 {
+	preopen := l.info.manifest.Preopen
+	if len(l.connect.order)+len(l.listen.order)+len(l.lookups)+len(preopen) == 0 {
 		return
 	}
 	w("net:\n")
+	if len(preopen) > 0 {
+		// Given by the operator (--tcplisten), not asked for by the guest:
+		// the guest expects these descriptors, so they are kept as given.
+		w("  preopen:\n")
+		for _, r := range preopen {
+			w("    # --tcplisten: passed to the guest as a descriptor\n")
+			w("    - %s\n", yamlString(r.Raw))
+		}
+	}
 	section := func(name string, uses *netUses) {
 		if len(uses.order) == 0 {
 			return

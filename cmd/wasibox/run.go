@@ -240,6 +240,13 @@ func (e *cliEnv) run(parent context.Context, f *runFlags, obs observer) int {
 		return e.failed("%v", err)
 	}
 	flushers.add(system.TryFlush) // the manifest's audit.log
+	for i, l := range system.Listeners() {
+		// A port the kernel picked is only known from here; a fixed one
+		// is said with -v only, so that stderr stays the guest's own.
+		if f.Verbose || m.Preopen[i].Ports[0].Lo == 0 {
+			fmt.Fprintf(e.stderr, "wasibox: listening on tcp://%s (guest fd %d)\n", l.Addr, l.FD)
+		}
+	}
 	if st := system.Stats(); st != nil {
 		// Deferred before the System's Close below, so it runs after it:
 		// the table includes every call, the last fd_close too.

@@ -37,6 +37,7 @@ type runFlags struct {
 
 	Connect []policy.NetRule // net.connect
 	Listen  []policy.NetRule // net.listen
+	Preopen []policy.NetRule // net.preopen (--tcplisten)
 	Lookup  []string         // net.lookup
 
 	Config string // -c: the reviewed manifest; flags may then only narrow it
@@ -112,6 +113,11 @@ Flags:
                            allow binding and listening there (repeatable)
   --lookup NAME            allow getaddrinfo for NAME ("*.example.com" ok;
                            repeatable)
+  --tcplisten HOST:PORT    listen on HOST:PORT before the guest starts and pass
+                           the socket to it as a descriptor, after the --dir
+                           folders (fd 3 without any), for sock_accept; as
+                           wasmtime's flag (repeatable; port 0 picks one, -v
+                           prints it)
 
 Observing a run (allowed with -c: they grant nothing):
   --trace[=FILE]           one line per host call (arguments, result, errno,
@@ -161,6 +167,7 @@ func parseFlags(cmd string, args []string, extra func(*flag.FlagSet)) (*runFlags
 	fs.Var(funcValue(f.addRule("--connect", &f.Connect)), "connect", "")
 	fs.Var(funcValue(f.addRule("--listen", &f.Listen)), "listen", "")
 	fs.Var(funcValue(f.addLookup), "lookup", "")
+	fs.Var(funcValue(f.addPreopen), "tcplisten", "")
 	fs.BoolVar(&f.NoLandlock, "no-landlock", false, "")
 	fs.BoolVar(&f.Verbose, "v", false, "")
 	fs.BoolVar(&f.Verbose, "verbose", false, "")
@@ -264,6 +271,20 @@ func (f *runFlags) addRule(name string, dst *[]policy.NetRule) func(string) erro
 	}
 }
 
+// addPreopen takes wasmtime's --tcplisten HOST:PORT, or the manifest's
+// tcp://HOST:PORT form.
+func (f *runFlags) addPreopen(s string) error {
+	if !strings.Contains(s, "://") {
+		s = "tcp://" + s
+	}
+	r, err := policy.ParsePreopen(s)
+	if err != nil {
+		return err
+	}
+	f.Preopen = append(f.Preopen, r)
+	return nil
+}
+
 func (f *runFlags) addLookup(s string) error {
 	if err := policy.CheckName(s); err != nil {
 		return err
@@ -274,7 +295,7 @@ func (f *runFlags) addLookup(s string) error {
 
 // widening lists the flags that grant something; with -c they are refused,
 // because the manifest is the reviewed ceiling (design decision 2).
-var widening = []string{"dir", "env", "env-inherit", "connect", "listen", "lookup"}
+var widening = []string{"dir", "env", "env-inherit", "connect", "listen", "lookup", "tcplisten"}
 
 func (f *runFlags) narrowLimits(l *policy.Limits) {
 	narrow(&l.Memory, f.Memory)
@@ -316,6 +337,7 @@ func (f *runFlags) manifest(host []string, cwd string) (*policy.Manifest, error)
 		EnvSet:      map[string]string{},
 		Connect:     f.Connect,
 		Listen:      f.Listen,
+		Preopen:     f.Preopen,
 		Lookup:      f.Lookup,
 		Realtime:    policy.ClockMode{Kind: "host"},
 		Monotonic:   policy.ClockMode{Kind: "host"},
