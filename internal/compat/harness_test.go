@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -214,6 +215,11 @@ type spec struct {
 	args   []string // argv, argv[0] first
 	mounts []mount
 	env    []string // K=V, set explicitly (nothing is inherited)
+	// listen are the manifest's net.preopen entries: listening sockets
+	// the host opens and passes to the guest after the folders, as
+	// wazero's sock.Config.WithTCPListener does (running.listeners tells
+	// the addresses bound).
+	listen []string
 
 	// stdin is the guest's standard input; nil is an empty pipe whose
 	// writer is closed (EOF at once), the nearest host stream to wazero's
@@ -268,6 +274,12 @@ func (sp *spec) manifest(t testing.TB) *policy.Manifest {
 				mode = "ro"
 			}
 			fmt.Fprintf(&y, "    - {host: %q, guest: %q, mode: %s}\n", m.host, m.guest, mode)
+		}
+	}
+	if len(sp.listen) > 0 {
+		y.WriteString("net:\n  preopen:\n")
+		for _, l := range sp.listen {
+			fmt.Fprintf(&y, "    - %q\n", l)
 		}
 	}
 	file := filepath.Join(t.TempDir(), "manifest.yaml")
@@ -344,6 +356,9 @@ type running struct {
 	// ended is closed when the guest has ended (wait then returns at
 	// once).
 	ended chan struct{}
+	// listeners receives the preopened sockets once the System is built
+	// (before the guest starts), or is closed if it could not be.
+	listeners chan []wasibox.Listener
 }
 
 type runEnd struct {
@@ -361,7 +376,7 @@ func start(t testing.TB, sp spec) *running {
 	if stdin == nil {
 		stdin = emptyStdin(t)
 	}
-	rn := &running{denied: &bytes.Buffer{}, done: make(chan runEnd, 1), ended: make(chan struct{})}
+	rn := &running{denied: &bytes.Buffer{}, done: make(chan runEnd, 1), ended: make(chan struct{}), listeners: make(chan []wasibox.Listener, 1)}
 	stdout, stderr := sp.stdout, sp.stderr
 	if stdout == nil {
 		rn.out = newCapture(t)
@@ -388,7 +403,7 @@ func start(t testing.TB, sp spec) *running {
 		ctx, cancel := context.WithTimeout(context.Background(), runLimit)
 		defer cancel()
 		var e runEnd
-		e.code, e.err = runModule(ctx, sp.wasm, o)
+		e.code, e.err = runModule(ctx, sp.wasm, o, rn.listeners)
 		e.expired = ctx.Err() != nil
 		rn.done <- e
 		close(rn.ended)
@@ -416,8 +431,33 @@ func (rn *running) wait(t testing.TB) result {
 	return r
 }
 
-// runModule is wasibox.Run with the shared compilation cache.
-func runModule(ctx context.Context, wasm []byte, o wasibox.Options) (uint32, error) {
+// listenAddr returns the address of the guest's first preopened socket,
+// once the System has bound it.
+func (rn *running) listenAddr(t testing.TB) netip.AddrPort {
+	t.Helper()
+	select {
+	case ls, ok := <-rn.listeners:
+		if !ok || len(ls) == 0 {
+			r := rn.wait(t)
+			t.Fatalf("no preopened socket: exit %d, err %v\n%s%s", r.code, r.err, r.stdout, r.stderr)
+		}
+		return ls[0].Addr
+	case <-time.After(runLimit):
+		t.Fatal("the System was not built")
+	}
+	return netip.AddrPort{}
+}
+
+// runModule is wasibox.Run with the shared compilation cache. It sends the
+// System's preopened sockets on listeners before the guest starts (and
+// closes it on an earlier failure).
+func runModule(ctx context.Context, wasm []byte, o wasibox.Options, listeners chan<- []wasibox.Listener) (uint32, error) {
+	sent := false
+	defer func() {
+		if !sent {
+			close(listeners)
+		}
+	}()
 	r := wazero.NewRuntimeWithConfig(ctx, wasibox.RuntimeConfig(o.Manifest).WithCompilationCache(shared.cache))
 	defer r.Close(context.Background())
 	compiled, err := r.CompileModule(ctx, wasm)
@@ -433,6 +473,8 @@ func runModule(ctx context.Context, wasm []byte, o wasibox.Options) (uint32, err
 		stop()
 		s.Close(context.Background())
 	}()
+	listeners <- s.Listeners()
+	sent = true
 	if _, err := hostabi.Instantiate(ctx, r, s.System, compiled); err != nil {
 		return 0, err
 	}
