@@ -49,13 +49,14 @@ const exitFindings = 1
 // Codes of findings that only check reports (the manifest parser's and the
 // policy compiler's codes are in package policy).
 const (
-	codeMountNested   = "mount_nested"   // a mount lies inside another mount's guest path
-	codeMountOverlap  = "mount_overlap"  // two mounts show overlapping host folders
-	codeBroadGrant    = "broad_grant"    // a grant much wider than most modules need
-	codeRegoNoTests   = "rego_no_tests"  // policy.tests names files with no test rules
-	codeModuleIO      = "module_io"      // --module cannot be read
-	codeModuleInvalid = "module_invalid" // --module is not a valid wasm module
-	codeModuleHash    = "module_hash"    // --module does not match module.sha256
+	codeMountNested   = "mount_nested"    // a mount lies inside another mount's guest path
+	codeMountOverlap  = "mount_overlap"   // two mounts show overlapping host folders
+	codeBroadGrant    = "broad_grant"     // a grant much wider than most modules need
+	codeAuditReach    = "audit_reachable" // the audit log lies inside a mount
+	codeRegoNoTests   = "rego_no_tests"   // policy.tests names files with no test rules
+	codeModuleIO      = "module_io"       // --module cannot be read
+	codeModuleInvalid = "module_invalid"  // --module is not a valid wasm module
+	codeModuleHash    = "module_hash"     // --module does not match module.sha256
 	codeModuleUnpin   = "module_unpinned"
 	codeUnknownImport = "unknown_import" // an import wasibox does not provide: the module will not link
 )
@@ -295,6 +296,34 @@ func (c *checker) hostPaths() {
 			c.errorf(policy.CodeHostPath, pos, "stdio.%s: the folder of %s does not exist", s.name, c.hostName(s.st.Path))
 		} else if st, err := os.Stat(s.st.Path); err == nil && st.IsDir() {
 			c.errorf(policy.CodeHostPath, pos, "stdio.%s: %s is a folder", s.name, c.hostName(s.st.Path))
+		}
+	}
+	if log := c.m.AuditLog; log != "" {
+		pos := c.m.Positions["audit"]
+		if st, err := os.Stat(filepath.Dir(log)); err != nil || !st.IsDir() {
+			c.errorf(policy.CodeHostPath, pos, "audit.log: the folder of %s does not exist", c.hostName(log))
+		} else if st, err := os.Stat(log); err == nil && st.IsDir() {
+			c.errorf(policy.CodeHostPath, pos, "audit.log: %s is a folder", c.hostName(log))
+		}
+		// An audit log the guest can reach is not evidence: through a rw
+		// mount it can rewrite the record of what it did.
+		real := log
+		if r, err := filepath.EvalSymlinks(filepath.Dir(log)); err == nil {
+			real = filepath.Join(r, filepath.Base(log))
+		}
+		for _, mt := range c.m.Mounts {
+			host := mt.Host
+			if r, err := filepath.EvalSymlinks(host); err == nil {
+				host = r
+			}
+			if !within(real, host) {
+				continue
+			}
+			if mt.Mode == policy.ReadWrite {
+				c.warnf(codeAuditReach, pos, "audit.log %s lies inside mount %s (rw): the guest can rewrite its own audit log", c.hostName(log), mt.Guest)
+			} else {
+				c.warnf(codeAuditReach, pos, "audit.log %s lies inside mount %s: the guest can read its own audit log", c.hostName(log), mt.Guest)
+			}
 		}
 	}
 }

@@ -114,6 +114,12 @@ func TestCheckFindings(t *testing.T) {
 				{"broad_grant", m("broad.yaml"), 9, 12}, // listen on 0.0.0.0
 				{"broad_grant", m("broad.yaml"), 3, 3},  // env.inherit "*"
 			}},
+		{name: "audit log in a rw mount", args: []string{m("audit_rw.yaml")}, code: 0,
+			warnings: []codeAt{{"audit_reachable", m("audit_rw.yaml"), 7, 8}}},
+		{name: "audit log in a ro mount", args: []string{m("audit_ro.yaml")}, code: 0,
+			warnings: []codeAt{{"audit_reachable", m("audit_ro.yaml"), 5, 8}}},
+		{name: "audit log folder missing", args: []string{m("audit_missing.yaml")}, code: 1,
+			errors: []codeAt{{"host_path", m("audit_missing.yaml"), 2, 8}}},
 		{name: "preopened sockets", args: []string{m("preopen.yaml")}, code: 0,
 			warnings: []codeAt{{"broad_grant", m("preopen.yaml"), 3, 13}}}, // listens on 0.0.0.0
 		{name: "home folder", args: []string{m("home.yaml")}, code: 0,
