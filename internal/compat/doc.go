@@ -22,7 +22,14 @@
 // The tests run the guests in-process through the library (NewSystem,
 // hostabi.Instantiate, one wazero compilation cache per test binary) and,
 // for wazero's CLI cases, through a wasibox binary built once per test
-// binary.
+// binary. Where wazero's tests sleep to let a guest reach a call (a
+// FIFO read, an accept), these wait for the call in wasibox's trace.
+// Path cases run under both resolvers (openat2 and the openat walk).
+//
+// Usage:
+//
+//	go test ./internal/compat -v            # every case; skips name divergences
+//	go test ./internal/compat -run Test_Sock
 //
 // Trust boundary: the prebuilt modules are third-party binaries and are
 // treated as hostile guests: they run only under wasibox, with nothing

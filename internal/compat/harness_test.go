@@ -73,9 +73,7 @@ func TestMain(m *testing.M) {
 func wazeroDir(t testing.TB) string {
 	t.Helper()
 	shared.wazeroOnce.Do(func() {
-		cmd := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/tetratelabs/wazero")
-		cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod")
-		out, err := cmd.Output()
+		out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/tetratelabs/wazero").Output()
 		if err != nil {
 			var ee *exec.ExitError
 			if errors.As(err, &ee) {

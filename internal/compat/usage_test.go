@@ -24,6 +24,20 @@ func TestInstantiateModule(t *testing.T) {
 	}
 }
 
+// TestArgsEnvEdges goes beyond wazero's cases with the same WAT programs
+// (cmd/wazero's wasi_arg and wasi_env): an empty argument, a space, UTF-8,
+// and variables whose value is empty or holds "=", each copied byte for
+// byte, NUL-terminated.
+func TestArgsEnvEdges(t *testing.T) {
+	wazeroDir(t)
+	r := run(t, spec{wasm: module(t, "cmd/wazero/testdata/wasi_arg.wasm"), args: []string{"test.wasm", "", "a b", "\u00fc"}})
+	r.mustSucceed(t)
+	expect(t, "args", r.stdout, "test.wasm\x00\x00a b\x00\u00fc\x00", nil)
+	r = run(t, spec{wasm: module(t, "cmd/wazero/testdata/wasi_env.wasm"), env: []string{"A=b=c", "E="}})
+	r.mustSucceed(t)
+	expect(t, "environ", r.stdout, "A=b=c\x00E=\x00", nil)
+}
+
 // TestInstantiateModule_Prestat is wazero's TestInstantiateModule_Prestat:
 // the name of the first preopen.
 func TestInstantiateModule_Prestat(t *testing.T) {
