@@ -39,11 +39,13 @@ type httpRuntime struct {
 // WasmEdge socket extensions (guest/sock); and the same wasip1 build
 // serving a listener the runtime pre-opened as descriptor 3 (`fd:3`:
 // plain Go net.FileListener and preview 1 sock_accept, no extensions),
-// under wazero's own WASI.
+// under wazero's own WASI and under wasibox (`--tcplisten`): those two run
+// the byte-identical module the same way.
 var httpRuntimes = []httpRuntime{
 	{"native", "native-", func(tb testing.TB) *server { return nativeServer(tb, "httpserver", "127.0.0.1:0") }},
 	{"wasibox", "", func(tb testing.TB) *server { return wasiboxServer(tb, "httpserver", "ADDR") }},
 	{"wazero-wasi", "wazero-", func(tb testing.TB) *server { return wazeroServer(tb, "httpserver", "fd:3") }},
+	{"wasibox-preopen", "preopen-", func(tb testing.TB) *server { return wasiboxPreopenServer(tb, "httpserver", "fd:3") }},
 }
 
 // selectedRuntimes returns the runtimes -netbench.runtimes names, in its

@@ -33,7 +33,7 @@ var (
 	flagCache = flag.String("netbench.cache", "",
 		"wazero compilation cache folder to keep between runs (default: a temporary one)")
 	flagIdle     = flag.Duration("netbench.idle", 2*time.Second, "idle time BenchmarkHTTPIdle measures")
-	flagRuntimes = flag.String("netbench.runtimes", "native,wasibox,wazero-wasi",
+	flagRuntimes = flag.String("netbench.runtimes", "native,wasibox,wazero-wasi,wasibox-preopen",
 		"runtimes BenchmarkHTTP measures, in this order, comma-separated (see runtimes)")
 )
 
@@ -134,14 +134,31 @@ func nativeServer(tb testing.TB, guest string, args ...string) *server {
 // wasip1 build of guest; args follow the module, with "ADDR" replaced by
 // 127.0.0.1:PORT.
 func wasiboxServer(tb testing.TB, guest string, args ...string) *server {
+	addr := "127.0.0.1:" + strconv.Itoa(freePort(tb))
+	return startWasibox(tb, "wasibox", []string{"--listen", "tcp://" + addr}, addr, guest, args, "")
+}
+
+// wasiboxPreopenServer starts `wasibox run --tcplisten 127.0.0.1:PORT` on
+// the wasip1 build of guest, which gets the listener as descriptor 3; args
+// follow the module, with "ADDR" replaced by 127.0.0.1:PORT.
+func wasiboxPreopenServer(tb testing.TB, guest string, args ...string) *server {
+	addr := "127.0.0.1:" + strconv.Itoa(freePort(tb))
+	// A guest on a pre-opened listener cannot learn its address: the
+	// host knows it.
+	return startWasibox(tb, "wasibox-preopen", []string{"--tcplisten", addr}, addr, guest, args, addr)
+}
+
+// startWasibox runs `wasibox run GRANTS [-netbench.wasibox-args] MODULE
+// ARGS`, "ADDR" in args replaced by addr; known is the address the server
+// listens on if its announcement does not tell.
+func startWasibox(tb testing.TB, name string, grants []string, addr, guest string, args []string, known string) *server {
 	programs(tb)
 	wasm := testguest.Path(tb, guest)
-	port := strconv.Itoa(freePort(tb))
-	argv := []string{"run", "--listen", "tcp://127.0.0.1:" + port}
+	argv := append([]string{"run"}, grants...)
 	argv = append(argv, strings.Fields(*flagWasiboxArgs)...)
 	argv = append(argv, wasm)
 	for _, a := range args {
-		argv = append(argv, strings.ReplaceAll(a, "ADDR", "127.0.0.1:"+port))
+		argv = append(argv, strings.ReplaceAll(a, "ADDR", addr))
 	}
 	bin := shared.wasibox
 	if *flagWasibox != "" {
@@ -149,7 +166,7 @@ func wasiboxServer(tb testing.TB, guest string, args ...string) *server {
 	}
 	cmd := exec.Command(bin, argv...)
 	cmd.Env = append(os.Environ(), "XDG_CACHE_HOME="+cacheDir())
-	return startServer(tb, "wasibox", cmd, "")
+	return startServer(tb, name, cmd, known)
 }
 
 // cacheDir is the compilation cache folder of every runtime.
