@@ -84,15 +84,23 @@ func (d *dirState) recycled() *dirState {
 // the host discards the entries encoded by this call: a short count would
 // mean the end of the directory.
 //
-// Errors: EBADF, ENOTCAPABLE (no fd_readdir right), ENOTDIR, and
+// Errors: EBADF (also for a descriptor that is not a directory), ENOTCAPABLE
+// (a directory without the fd_readdir right), and
 // getdents64(2)'s (ENOENT for a removed directory, EIO).
 func (s *System) FDReadDir(ctx context.Context, fd wasi.FD, buf []byte, cookie wasi.DirCookie) (wasi.Size, wasi.Errno) {
-	f, errno := s.lookup(fd, wasi.FDReadDirRight)
+	// The type before the right: a file never holds fd_readdir (its rights
+	// are masked to the file's), and a non-directory is EBADF, "not a
+	// directory descriptor", as wasmtime (get_dir_fd) and wazero answer and
+	// as Go's and TinyGo's os.ReadDir on a file expect; not ENOTCAPABLE.
+	f, errno := s.lookup(fd, 0)
 	if errno != wasi.ESUCCESS {
 		return 0, errno
 	}
 	if f.typ != wasi.DirectoryType {
-		return 0, wasi.ENOTDIR
+		return 0, wasi.EBADF
+	}
+	if !f.base.Has(wasi.FDReadDirRight) {
+		return 0, wasi.ENOTCAPABLE
 	}
 	if len(buf) == 0 {
 		return 0, wasi.ESUCCESS

@@ -286,6 +286,16 @@ func (s *System) stdio(hfd int) (*file, error) {
 		base = wasi.SocketRights
 	default:
 		base = wasi.TTYRights
+		// wasi-libc's and Zig's isatty is "a character device without
+		// fd_seek/fd_tell": a character device that is no terminal
+		// (/dev/null as stdin, /dev/zero) gets both, as lseek(2) works
+		// on it, so that the guest does not take it for an interactive
+		// user.
+		if typ == wasi.CharacterDeviceType {
+			if _, err := unix.IoctlGetTermios(nfd, unix.TCGETS); err != nil {
+				base |= wasi.FDSeekRight | wasi.FDTellRight
+			}
+		}
 	}
 	f := &file{fd: nfd, typ: typ, base: base, hostBlocking: true}
 	if fl, err := unix.FcntlInt(uintptr(nfd), unix.F_GETFL, 0); err == nil && fl&unix.O_APPEND != 0 {

@@ -306,6 +306,14 @@ func Test_NonblockGo(t *testing.T) {
 				case l := <-lines:
 					return l
 				case <-rn.ended:
+					// What the guest wrote before it exited may still be on
+					// its way through the pipe and the scanner: a select
+					// with both ready picks either.
+					select {
+					case l := <-lines:
+						return l
+					case <-time.After(time.Second):
+					}
 					r := rn.wait(t)
 					t.Fatalf("the guest ended early: exit %d, %v\nstdout:\n%s", r.code, r.err, r.stdout)
 				case <-time.After(runLimit):

@@ -364,7 +364,7 @@ func (s *suite) rights(t *testing.T) {
 			{"fd_filestat_set_size", e.sys.FDFileStatSetSize(e.ctx, fd, 0), 0},
 			{"fd_filestat_set_times", e.sys.FDFileStatSetTimes(e.ctx, fd, 0, 0, wasi.ModifyTimeNow), 0},
 			{"fd_fdstat_set_flags", e.sys.FDStatSetFlags(e.ctx, fd, wasi.Append), 0},
-			{"fd_readdir", second(e.sys.FDReadDir(e.ctx, fd, make([]byte, 64), 0)), wasi.ENOTDIR},
+			{"fd_readdir", second(e.sys.FDReadDir(e.ctx, fd, make([]byte, 64), 0)), wasi.EBADF}, // not a directory descriptor (wasmtime, wazero)
 		} {
 			want := []wasi.Errno{wasi.ENOTCAPABLE}
 			if c.name == "fd_write" || c.name == "fd_pwrite" {

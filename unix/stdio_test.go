@@ -1,0 +1,88 @@
+//go:build linux
+
+package unix
+
+import (
+	"context"
+	"os"
+	"testing"
+
+	"github.com/wasibox/wasibox/wasi"
+	"golang.org/x/sys/unix"
+)
+
+// TestStdioTerminalRights: wasi-libc's and Zig's isatty(fd) is "a
+// character device without fd_seek and fd_tell". A terminal must look like
+// one, and /dev/null as stdin must not (a guest would take it for a user
+// at a keyboard).
+func TestStdioTerminalRights(t *testing.T) {
+	null, err := os.Open(os.DevNull)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer null.Close()
+	pty, err := unix.Open("/dev/ptmx", unix.O_RDWR|unix.O_NOCTTY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		t.Skipf("no pseudo-terminal: %v", err)
+	}
+	defer unix.Close(pty)
+	s, err := New(Config{Stdin: int(null.Fd()), Stdout: pty, Stderr: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close(context.Background())
+	ctx := t.Context()
+	isatty := func(fd wasi.FD) bool {
+		st, errno := s.FDStatGet(ctx, fd)
+		if errno != wasi.ESUCCESS {
+			t.Fatalf("fdstat %d: %v", fd, errno)
+		}
+		return st.FileType == wasi.CharacterDeviceType && !st.RightsBase.Has(wasi.FDSeekRight) && !st.RightsBase.Has(wasi.FDTellRight)
+	}
+	if isatty(0) {
+		t.Error("/dev/null as stdin looks like a terminal")
+	}
+	if !isatty(1) {
+		t.Error("a pseudo-terminal as stdout does not look like one")
+	}
+	// The rights it has work.
+	if off, errno := s.FDTell(ctx, 0); errno != wasi.ESUCCESS || off != 0 {
+		t.Errorf("fd_tell on /dev/null: %d %v", off, errno)
+	}
+	if n, errno := s.FDRead(ctx, 0, []wasi.IOVec{make([]byte, 8)}); errno != wasi.ESUCCESS || n != 0 {
+		t.Errorf("fd_read on /dev/null: %d %v, want 0 (end of file)", n, errno)
+	}
+}
+
+// TestFDReadDirOnFileIsEBADF: a file never holds fd_readdir (its rights
+// are masked to a file's), yet fd_readdir on it is EBADF (not a directory
+// descriptor, as in wasmtime and wazero), not "not capable": Go's and
+// TinyGo's os.ReadDir act on EBADF.
+func TestFDReadDirOnFileIsEBADF(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(dir+"/f", []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := New(Config{Stdin: -1, Stdout: -1, Stderr: -1, Preopens: []Preopen{{HostPath: dir, GuestPath: "/d"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close(context.Background())
+	ctx := t.Context()
+	// Go's wasip1 os.Open asks for every right; the file keeps a file's.
+	fd, errno := s.PathOpen(ctx, 3, 0, "f", 0, ^wasi.Rights(0), ^wasi.Rights(0), 0)
+	if errno != wasi.ESUCCESS {
+		t.Fatal(errno)
+	}
+	if _, errno := s.FDReadDir(ctx, fd, make([]byte, 128), 0); errno != wasi.EBADF {
+		t.Errorf("fd_readdir on a file: %v, want EBADF", errno)
+	}
+	// A directory without the right is still ENOTCAPABLE.
+	dfd, errno := s.PathOpen(ctx, 3, 0, ".", wasi.ODirectory, wasi.FDFileStatGetRight, 0, 0)
+	if errno != wasi.ESUCCESS {
+		t.Fatal(errno)
+	}
+	if _, errno := s.FDReadDir(ctx, dfd, make([]byte, 128), 0); errno != wasi.ENOTCAPABLE {
+		t.Errorf("fd_readdir without the right: %v, want ENOTCAPABLE", errno)
+	}
+}
