@@ -5,11 +5,13 @@ package hostabi_test
 // The WASI preview 1 conformance suite (github.com/WebAssembly/wasi-testsuite:
 // tests/rust, tests/c, tests/assemblyscript), ported to C in
 // testdata/guests/c/wts_*.c and run here the way the suite's runner runs a
-// test: stdin, stdout and stderr are pipes, the environment is exactly the
-// test's, and the test's folder is preopened either under its own name
-// ("fs-tests.dir", passed as the first argument: the suite's older "dirs"
-// layout) or at "/" (the newer "root" layout). misc/wasi-testsuite-adapter.py
-// runs the real suite through `wasibox run` the same way.
+// test: stdin, stdout and stderr are pipes, argv[0] is the test's file name,
+// the arguments and environment are exactly the test's, and the test's
+// folder is preopened either under its own name ("fs-tests.dir": the suite's
+// older "dirs" layout, where the Rust tests also get that name as their
+// argument) or at "/" (the newer "root" layout). misc/wasi-testsuite-adapter.py
+// runs the real suite through `wasibox run` the same way, and
+// TestWASITestsuiteAdapter runs these ports through it.
 
 import (
 	"bytes"
@@ -41,9 +43,12 @@ const (
 
 // wtsCase is one test of the suite.
 type wtsCase struct {
-	name    string   // the suite's test name
+	// name is the suite's test name. The guest runs with argv[0]
+	// name+".wasm", as the suite's file: ports of several tests in one
+	// module (wts_as, wts_c_*) pick the test by it.
+	name    string
 	module  string   // built guest (testdata/guests/c/<module>.c)
-	args    []string // guest argv after argv[0] (the "dirs" layout appends fs-tests.dir)
+	args    []string // guest argv after argv[0], as the test's .json gives it
 	env     []string // the guest's whole environment
 	scratch wtsScratch
 	exit    uint32
@@ -53,16 +58,20 @@ type wtsCase struct {
 	stdout string
 }
 
+// wtsRust is a Rust test: its own module; in the "dirs" layout its argument
+// is the scratch folder's name.
 func wtsRust(name string) wtsCase {
 	return wtsCase{name: name, module: "wts_" + name, scratch: wtsDir}
 }
 
+// wtsC is a file test of tests/c (wts_c_files): no arguments in either
+// layout, the C tree as its folder.
 func wtsC(name string) wtsCase {
-	return wtsCase{name: name, module: "wts_c_files", args: []string{name}, scratch: wtsCTree}
+	return wtsCase{name: name, module: "wts_c_files", scratch: wtsCTree}
 }
 
 func wtsAS(name string, args, env []string, exit uint32, stdout string) wtsCase {
-	return wtsCase{name: name, module: "wts_as", args: append([]string{name}, args...), env: env, exit: exit, raw: true, stdout: stdout}
+	return wtsCase{name: name, module: "wts_as", args: args, env: env, exit: exit, raw: true, stdout: stdout}
 }
 
 var wtsCases = []wtsCase{
@@ -117,15 +126,19 @@ var wtsCases = []wtsCase{
 	wtsRust("unlink_file_trailing_slashes"),
 
 	// tests/c
-	{name: "clock_getres+clock_gettime", module: "wts_c_clocks"},
+	{name: "clock_getres-monotonic", module: "wts_c_clocks"},
+	{name: "clock_getres-realtime", module: "wts_c_clocks"},
+	{name: "clock_gettime-monotonic", module: "wts_c_clocks"},
+	{name: "clock_gettime-realtime", module: "wts_c_clocks"},
 	wtsC("fdopendir-with-access"),
 	wtsC("fopen-with-access"),
-	{name: "fopen-with-no-access", module: "wts_c_files", args: []string{"fopen-with-no-access"}},
+	{name: "fopen-with-no-access", module: "wts_c_files"},
 	wtsC("lseek"),
 	wtsC("pread-with-access"),
 	wtsC("pwrite-with-access"),
 	wtsC("pwrite-with-append"),
-	{name: "sock_shutdown-invalid_fd+not_sock", module: "wts_c_sock_shutdown"},
+	{name: "sock_shutdown-invalid_fd", module: "wts_c_sock_shutdown"},
+	{name: "sock_shutdown-not_sock", module: "wts_c_sock_shutdown"},
 	wtsC("stat-dev-ino"),
 
 	// tests/assemblyscript
@@ -168,7 +181,7 @@ func TestWASITestsuite(t *testing.T) {
 			for _, layout := range layouts {
 				t.Run(res.String()+"/"+c.name+"/"+layout, func(t *testing.T) {
 					t.Parallel()
-					run := wtsRun{module: c.module, args: c.args, env: c.env, resolver: res}
+					run := wtsRun{module: c.module, argv0: c.name + ".wasm", args: c.args, env: c.env, resolver: res}
 					if c.scratch != wtsNoDir {
 						dir := filepath.Join(t.TempDir(), "fs-tests.dir")
 						if err := os.Mkdir(dir, 0o755); err != nil {
@@ -180,7 +193,9 @@ func TestWASITestsuite(t *testing.T) {
 						guest := "/"
 						if layout == "dirs" {
 							guest = "fs-tests.dir"
-							run.args = append(append([]string(nil), c.args...), guest)
+							if c.scratch == wtsDir {
+								run.args = append(append([]string(nil), c.args...), guest)
+							}
 						}
 						run.preopens = []unix.Preopen{{HostPath: dir, GuestPath: guest}}
 					}
@@ -210,6 +225,7 @@ func (c wtsCase) check(t *testing.T, r guestResult) {
 // wtsRun is one run of a ported test.
 type wtsRun struct {
 	module   string
+	argv0    string // default module+".wasm"
 	args     []string
 	env      []string
 	preopens []unix.Preopen
@@ -242,8 +258,12 @@ func runWTS(t *testing.T, g wtsRun) guestResult {
 	outW := drain(t, &drained, &stdout)
 	errW := drain(t, &drained, &stderr)
 
+	argv0 := g.argv0
+	if argv0 == "" {
+		argv0 = g.module + ".wasm"
+	}
 	system, err := unix.New(unix.Config{
-		Args:     append([]string{g.module + ".wasm"}, g.args...),
+		Args:     append([]string{argv0}, g.args...),
 		Environ:  g.env,
 		Stdin:    int(stdin.Fd()),
 		Stdout:   int(outW.Fd()),

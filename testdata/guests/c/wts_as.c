@@ -10,8 +10,10 @@
  *   fd_write-to-stdout               "hello" on stdout, nothing else
  *   proc_exit-failure / -success     proc_exit(33) / proc_exit(0)
  *   random_get-non-zero-length / -zero-length
- * "wts_as <test> [args...]": the test name is argv[1], the one difference
- * from the originals, so the argument checks skip it (argc counts it). */
+ * One module serves them all: the test is the name it runs under, argv[0]
+ * without ".wasm" (the suite's file name, which `wasibox run` and the
+ * suite's runners pass as argv[0]), so every test sees exactly the
+ * arguments and environment of its .json spec. */
 #include "wts.h"
 
 __attribute__((import_module("wasi_snapshot_preview1"), import_name("fd_write"))) int32_t
@@ -29,17 +31,16 @@ static void must(int cond, const char *what) {
 	}
 }
 
-static void args_test(int skip, __wasi_size_t want_argc, const char *const *want) {
+static void args_test(__wasi_size_t want_argc, const char *const *want) {
 	__wasi_size_t argc = 0, size = 0;
 	must(__wasi_args_sizes_get(&argc, &size) == 0, "args_sizes_get");
-	must(argc == want_argc + (__wasi_size_t)skip, "argc");
+	must(argc == want_argc, "argc");
 	if (!want) return;
 	uint8_t **argv = malloc(argc * sizeof *argv);
 	uint8_t *buf = malloc(size);
 	must(argv && buf, "malloc");
 	must(__wasi_args_get(argv, buf) == 0, "args_get");
-	for (__wasi_size_t i = 1 + (__wasi_size_t)skip; i < argc; i++)
-		must(strcmp((char *)argv[i], want[i - 1 - (__wasi_size_t)skip]) == 0, "argument");
+	for (__wasi_size_t i = 1; i < argc; i++) must(strcmp((char *)argv[i], want[i - 1]) == 0, "argument");
 }
 
 static void environ_test(__wasi_size_t want_n, const char *const *want) {
@@ -61,15 +62,15 @@ static void environ_test(__wasi_size_t want_n, const char *const *want) {
 }
 
 int main(int argc, char **argv) {
-	must(argc >= 2, "usage: wts_as <test> [args]");
-	const char *t = argv[1];
+	char t[128];
+	wts_test_name(argc, argv, t, sizeof t);
 	if (strcmp(t, "args_get-multiple-arguments") == 0) {
 		static const char *const want[] = {"first", "the \"second\" arg", "3"};
-		args_test(1, 4, want);
+		args_test(4, want);
 	} else if (strcmp(t, "args_sizes_get-multiple-arguments") == 0) {
-		args_test(1, 4, NULL);
+		args_test(4, NULL);
 	} else if (strcmp(t, "args_sizes_get-no-arguments") == 0) {
-		args_test(1, 1, NULL);
+		args_test(1, NULL);
 	} else if (strcmp(t, "environ_get-multiple-variables") == 0) {
 		static const char *const want[] = {"a=text", "b=escap \" ing", "c=new\nline"};
 		environ_test(3, want);

@@ -1,10 +1,13 @@
 /* Ports of the wasi-testsuite file tests in tests/c/src (plain wasi-libc):
  * fdopendir-with-access, fopen-with-access, lseek, pread-with-access,
  * pwrite-with-access, pwrite-with-append, stat-dev-ino, and the older
- * fopen-with-no-access. "wts_c_files <test> [dir]": dir is the prefix the
- * older suite layout uses ("fs-tests.dir", preopened under that name);
- * without it the files are relative to a preopen at "/" (the newer
- * layout). The tree: file, lseek.txt "01234567", pread.txt "pread-test",
+ * fopen-with-no-access. One module serves them all: the test is the name it
+ * runs under (argv[0] without ".wasm", the suite's file name), with no
+ * arguments, as in the suite. The originals name their files
+ * "fs-tests.dir/..." in the older suite layout (the folder preopened under
+ * that name) and "..." in the newer one (preopened at "/"); the port uses
+ * the prefix of the layout it finds: "fs-tests.dir/" when a preopen has
+ * that name. The tree: file, lseek.txt "01234567", pread.txt "pread-test",
  * fopendir.dir/{file-0,file-1}, writeable/. */
 #include <dirent.h>
 #include <errno.h>
@@ -160,12 +163,9 @@ static void stat_dev_ino(void) {
 }
 
 int main(int argc, char **argv) {
-	if (argc < 2) {
-		fprintf(stderr, "usage: wts_c_files <test> [dir]\n");
-		return 2;
-	}
-	const char *test = argv[1];
-	if (argc > 2) snprintf(prefix, sizeof prefix, "%s/", argv[2]);
+	char test[64];
+	wts_test_name(argc, argv, test, sizeof test);
+	if (wts_find_preopen("fs-tests.dir") >= 0) snprintf(prefix, sizeof prefix, "fs-tests.dir/");
 	if (strcmp(test, "fdopendir-with-access") == 0) fdopendir_with_access();
 	else if (strcmp(test, "fopen-with-access") == 0) fopen_with_access();
 	else if (strcmp(test, "fopen-with-no-access") == 0) fopen_with_no_access();

@@ -159,6 +159,21 @@ static inline int wts_supports_rights(__wasi_fd_t fd) {
 	return __wasi_fd_fdstat_set_rights(fd, b, i) != __WASI_ERRNO_NOTSUP;
 }
 
+/* wts_test_name writes the name a multi-test port runs under: argv[0]'s
+ * last path element without ".wasm" (the suite's test file name, as
+ * runtimes pass it). Too long a name becomes "" (no test). */
+static inline void wts_test_name(int argc, char **argv, char *out, size_t size) {
+	out[0] = 0;
+	if (argc < 1 || argv[0] == NULL) return;
+	const char *base = strrchr(argv[0], '/');
+	base = base ? base + 1 : argv[0];
+	size_t n = strlen(base);
+	if (n >= 5 && strcmp(base + n - 5, ".wasm") == 0) n -= 5;
+	if (n >= size) return;
+	memcpy(out, base, n);
+	out[n] = 0;
+}
+
 /* wts_fail_errno: a call the test expects to succeed, by name. */
 #define WTS_OK(name, call) expect_ok((name), (call))
 
