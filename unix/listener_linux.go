@@ -19,7 +19,7 @@ import (
 
 // ListenTCP creates a listening TCP socket on ap (non-blocking,
 // close-on-exec, SO_REUSEADDR so that a restarted guest can bind again at
-// once) with the system's maximum backlog, and returns its host
+// once, TCP_NODELAY for the connections it accepts) with the system's maximum backlog, and returns its host
 // descriptor, which the caller owns. An IPv4 or IPv4-mapped address gives
 // an inet socket; any other IPv6 address an inet6 one, dual-stack only
 // for the unspecified address "::" as Linux decides by default. Port 0
@@ -48,6 +48,15 @@ func ListenTCP(ap netip.AddrPort) (int, error) {
 	if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_REUSEADDR, 1); err != nil {
 		unix.Close(fd)
 		return -1, fmt.Errorf("unix: listen %v: SO_REUSEADDR: %w", ap, err)
+	}
+	// Accepted connections inherit TCP_NODELAY from the listener (Linux
+	// copies it), as Go's net, and so wazero's listeners, give it to every
+	// connection: a plain preview 1 guest has no setsockopt, and Nagle's
+	// algorithm against the client's delayed ACK stalls a response written
+	// in pieces for ~40 ms (internal/netbench, 64KiB-1conn).
+	if err := unix.SetsockoptInt(fd, unix.IPPROTO_TCP, unix.TCP_NODELAY, 1); err != nil {
+		unix.Close(fd)
+		return -1, fmt.Errorf("unix: listen %v: TCP_NODELAY: %w", ap, err)
 	}
 	if err := unix.Bind(fd, sa); err != nil {
 		unix.Close(fd)

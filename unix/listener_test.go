@@ -196,6 +196,20 @@ func TestListenTCP(t *testing.T) {
 	if err != nil || ap.Port() == 0 {
 		t.Fatalf("ListenerAddr: %v %v", ap, err)
 	}
+	// Accepted connections have TCP_NODELAY (inherited from the listener).
+	c, err := net.Dial("tcp", ap.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	nfd, _, err := unix.Accept4(fd, unix.SOCK_CLOEXEC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, err := unix.GetsockoptInt(nfd, unix.IPPROTO_TCP, unix.TCP_NODELAY); err != nil || v != 1 {
+		t.Errorf("accepted connection: TCP_NODELAY %d %v, want 1", v, err)
+	}
+	unix.Close(nfd)
+	c.Close()
 	// Taken: a second listener on the same port fails with a clear error.
 	if fd2, err := ListenTCP(ap); err == nil {
 		unix.Close(fd2)
