@@ -16,10 +16,13 @@ package hostabi_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -361,5 +364,222 @@ func TestStdioFilestat(t *testing.T) {
 	}
 	if st.FileType == wasi.RegularFileType || st.FileType == wasi.DirectoryType {
 		t.Errorf("stdout (a pipe) has file type %v", st.FileType)
+	}
+}
+
+// wtsDriver does what the suite's runner (test-runner/wasi_test_runner,
+// runtime_adapter.py) does with a module adapter, for one suite folder:
+// it checks that the adapter, run as a script with --version, prints
+// nothing (else the runner calls it legacy), imports it as a module, asks
+// its name, version, WASI versions and worlds, and for each NAME.wasm
+// (sorted) reads NAME.json, asks compute_argv in the calling convention
+// given as the third argument, removes *.cleanup under the test's folders,
+// runs the command with stdin, stdout and stderr as pipes (stdin stays open
+// until the end, as the runner's Wait does), reads the spec's stdout first
+// if it has one, then waits up to get_timeout_seconds(). It prints one JSON
+// array of results.
+const wtsDriver = `
+import collections, importlib.util, json, os, pathlib, shutil, subprocess, sys
+
+adapter_path, suite, mode = sys.argv[1], pathlib.Path(sys.argv[2]), sys.argv[3]
+probe = subprocess.run([sys.executable, adapter_path, "--version"], encoding="UTF-8", capture_output=True)
+if probe.returncode != 0 or probe.stdout or probe.stderr:
+    sys.exit(f"adapter as a script: exit {probe.returncode}, stdout {probe.stdout!r}, stderr {probe.stderr!r}")
+spec = importlib.util.spec_from_file_location(pathlib.Path(adapter_path).name, adapter_path)
+adapter = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(adapter)
+assert adapter.get_name() == "wasibox", adapter.get_name()
+assert isinstance(adapter.get_version(), str) and adapter.get_version()
+assert "wasm32-wasip1" in adapter.get_wasi_versions()
+assert "wasi:cli/command" in adapter.get_wasi_worlds()
+timeout = adapter.get_timeout_seconds()
+
+Run = collections.namedtuple("Run", ["args", "env", "dirs"])
+Config = collections.namedtuple("Config", ["operations", "connections", "proposals"])
+
+def cleanup(folders):
+    for host in folders:
+        for f in pathlib.Path(host).glob("**/*.cleanup"):
+            if f.is_dir():
+                shutil.rmtree(f)
+            else:
+                f.unlink()
+
+results = []
+for wasm in sorted(suite.glob("*.wasm")):
+    conf = json.loads(wasm.with_suffix(".json").read_text())
+    test, args, env = str(wasm), conf.get("args", []), conf.get("env", {})
+    dirs = [(suite / d, d) for d in conf.get("dirs", [])]
+    root = suite / conf["root"] if "root" in conf else None
+    if mode == "positional":
+        argv = adapter.compute_argv(test, args, env, dirs)
+    elif mode == "keywords":
+        argv = adapter.compute_argv(test_path=test, args=args, env=env, dirs=dirs, wasi_version="wasm32-wasip1")
+    elif mode == "tuple":
+        argv = adapter.compute_argv(test, (args, env, dirs), [], "wasm32-wasip1")
+    elif mode == "root":
+        argv = adapter.compute_argv(test, (args, env, root), [], "wasi:cli/command", "wasm32-wasip1")
+    elif mode == "config":
+        config = Config([Run(args, env, dirs)], {}, [])
+        argv = adapter.compute_argv(test_path=test, config=config, wasi_version="wasm32-wasip1")
+    else:
+        sys.exit("unknown mode " + mode)
+    folders = [h for h, _ in dirs] + ([root] if root else [])
+    cleanup(folders)
+    proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    head = proc.stdout.read(len(conf["stdout"])) if conf.get("stdout") is not None else ""
+    try:
+        out, err = proc.communicate(timeout=timeout)
+        code = proc.returncode
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, err = proc.communicate()
+        code = None
+    cleanup(folders)
+    results.append({"name": wasm.stem, "argv": argv, "exit": code, "stdout": head + out, "stderr": err})
+print(json.dumps(results))
+`
+
+// wtsDriverResult is one test as wtsDriver reports it.
+type wtsDriverResult struct {
+	Name   string   `json:"name"`
+	Argv   []string `json:"argv"`
+	Exit   *int     `json:"exit"` // nil: the runner's timeout expired
+	Stdout string   `json:"stdout"`
+	Stderr string   `json:"stderr"`
+}
+
+// TestWASITestsuiteAdapter runs every port as the suite's runner does:
+// through misc/wasi-testsuite-adapter.py and the wasibox binary, from suite
+// folders laid out as the suite's (NAME.wasm, NAME.json with the test's
+// args, env, dirs or root, exit_code and stdout, a shared fs-tests.dir
+// cleaned of *.cleanup around each test), in both layouts and in each
+// calling convention the runner has used for compute_argv.
+func TestWASITestsuiteAdapter(t *testing.T) {
+	t.Parallel()
+	python, err := exec.LookPath("python3")
+	if err != nil {
+		t.Fatalf("python3 (the suite's runner is Python) not found: %v", err)
+	}
+	adapter, err := filepath.Abs(filepath.Join("..", "misc", "wasi-testsuite-adapter.py"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmp := t.TempDir()
+	bin := filepath.Join(tmp, "wasibox")
+	build := exec.Command("go", "build", "-o", bin, "github.com/wasibox/wasibox/cmd/wasibox")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=", "GOARCH=", "GOFLAGS=")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build ./cmd/wasibox: %v\n%s", err, out)
+	}
+
+	// One suite per kind of folder, in each layout, each run in one calling
+	// convention; together they use every convention.
+	type suite struct {
+		layout  string
+		scratch wtsScratch
+		mode    string
+	}
+	suites := []suite{
+		{"dirs", wtsNoDir, "positional"},
+		{"dirs", wtsDir, "tuple"},
+		{"dirs", wtsCTree, "keywords"},
+		{"root", wtsNoDir, "config"},
+		{"root", wtsDir, "root"},
+		{"root", wtsCTree, "root"},
+	}
+	for _, s := range suites {
+		t.Run(s.layout+"/"+s.mode, func(t *testing.T) {
+			t.Parallel()
+			dir := filepath.Join(tmp, s.layout+"-"+s.mode+"-"+string(rune('0'+s.scratch)))
+			fixture := filepath.Join(dir, "fs-tests.dir")
+			if err := os.MkdirAll(fixture, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if s.scratch == wtsCTree {
+				makeTree(t, fixture, wtsCTreeNodes)
+			}
+			want := map[string]wtsCase{}
+			for _, c := range wtsCases {
+				if c.scratch != s.scratch {
+					continue
+				}
+				want[c.name] = c
+				writeWTSTest(t, dir, c, s.layout)
+			}
+			cmd := exec.Command(python, "-c", wtsDriver, adapter, dir, s.mode)
+			cmd.Env = append(os.Environ(), "WASIBOX="+bin, "XDG_CACHE_HOME="+filepath.Join(tmp, "cache"))
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			out, err := cmd.Output()
+			if err != nil {
+				t.Fatalf("runner: %v\n%s", err, stderr.String())
+			}
+			var results []wtsDriverResult
+			if err := json.Unmarshal(out, &results); err != nil {
+				t.Fatalf("runner output: %v\n%s", err, out)
+			}
+			if len(results) != len(want) {
+				t.Errorf("the runner ran %d tests, want %d", len(results), len(want))
+			}
+			for _, r := range results {
+				c, ok := want[r.Name]
+				if !ok {
+					t.Errorf("the runner ran %s, which is no test", r.Name)
+					continue
+				}
+				t.Run(r.Name, func(t *testing.T) {
+					t.Logf("argv %q", r.Argv)
+					res := guestResult{stdout: r.Stdout, stderr: r.Stderr, timedOut: r.Exit == nil}
+					if r.Exit != nil {
+						res.exit = uint32(*r.Exit)
+					}
+					c.check(t, res)
+				})
+			}
+		})
+	}
+}
+
+// writeWTSTest writes c into the suite folder dir as the suite lays a test
+// out: NAME.wasm (the port, run under the test's name) and NAME.json.
+func writeWTSTest(t *testing.T, dir string, c wtsCase, layout string) {
+	t.Helper()
+	wasm, err := os.ReadFile(testguest.Path(t, c.module))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, c.name+".wasm"), wasm, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	spec := map[string]any{}
+	args := append([]string{}, c.args...)
+	if c.scratch != wtsNoDir {
+		if layout == "root" {
+			spec["root"] = "fs-tests.dir"
+		} else {
+			spec["dirs"] = []string{"fs-tests.dir"}
+			if c.scratch == wtsDir {
+				args = append(args, "fs-tests.dir")
+			}
+		}
+	}
+	spec["args"] = args
+	env := map[string]string{}
+	for _, kv := range c.env {
+		k, v, _ := strings.Cut(kv, "=")
+		env[k] = v
+	}
+	spec["env"] = env
+	spec["exit_code"] = c.exit
+	if c.stdout != "" {
+		spec["stdout"] = c.stdout
+	}
+	b, err := json.Marshal(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, c.name+".json"), b, 0o644); err != nil {
+		t.Fatal(err)
 	}
 }

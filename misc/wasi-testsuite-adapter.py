@@ -12,7 +12,7 @@ WASIBOX="wasibox --resolver walk" works), default "wasibox" on $PATH.
 
 Each test becomes
 
-    wasibox run [--env K=V]... [--dir HOST:GUEST]... TEST.wasm [ARG]...
+    wasibox run [--env=K=V]... [--dir=HOST:GUEST:rw]... TEST.wasm [ARG]...
 
 A test's "dirs" entry (older suite layout) maps the host folder next to the
 test to a preopen of the same name ("fs-tests.dir"); a "root" (newer layout)
@@ -21,21 +21,24 @@ The guest's exit code is wasibox's exit code; its stdout and stderr are
 wasibox's (wasibox writes a line to stderr only when it denies something or
 fails itself).
 
-The runner imports this file as a module (run as a script it does nothing,
-which is how the runner tells a module adapter from a legacy one). The
-module interface changed several times; compute_argv answers each of its
-signatures:
-      (test_path, args, env, dirs)
-      (test_path, args, env, dirs, wasi_version)
+The runner imports this file as a module (run as a script it prints
+nothing, which is how the runner tells a module adapter from a legacy
+command-line one; that older interface wants `--version` to print a
+version, so one file cannot serve both, and this is a module adapter).
+The module interface changed several times, and runners call compute_argv
+positionally or by keyword; it answers each of these:
+      (test_path, args, env, dirs[, wasi_version])
       (test_path, (args, env, dirs), proposals, wasi_version)
       (test_path, (args, env, root), proposals, wasi_world, wasi_version)
-      (test_path, config, wasi_version)   # a Config with Run operations
+      (test_path, config, wasi_version)   # a Config holding a Run operation
+A "dirs" entry is (host, guest) or a name used for both; "root" is the host
+folder the test sees at "/" (None: nothing). Anything but preview 1 and the
+wasi:cli/command world, and any WASI proposal, is refused with an error.
 """
 
 import os
 import shlex
 import subprocess
-from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 # shlex.split() splits according to shell quoting rules.
@@ -68,56 +71,112 @@ def get_wasi_worlds() -> List[str]:
     return ["wasi:cli/command"]
 
 
-def _dir_flag(host: Any, guest: str) -> str:
-    # wasibox splits host:guest at the last colon, so the host path may
-    # contain colons; a guest path may not.
+def get_timeout_seconds() -> float:
+    # How long a runner that asks (newer ones do) waits for one test. Their
+    # default, 5 s, is tight for a first, uncached compile on a loaded
+    # machine; a test that hangs still fails, only later.
+    return 60.0
+
+
+def _dir_flag(host: Any, guest: Any) -> str:
+    # --dir is host[:guest][:ro|:rw]: wasibox takes a ":ro" or ":rw" suffix
+    # off first, then splits at the last colon. An explicit ":rw" keeps a
+    # guest folder named "ro" from reading as the read-only flag, and the
+    # host path may contain colons; a guest path may not.
+    guest = os.fspath(guest)
     if ":" in guest:
         raise RuntimeError(f"wasibox cannot name a preopen {guest!r} (contains ':')")
-    return f"--dir={os.fspath(host)}:{guest}"
+    return f"--dir={os.fspath(host)}:{guest}:rw"
 
 
-def _argv(test_path: str, args: Sequence[str], env: Dict[str, str],
-          dirs: Sequence[Tuple[Any, str]], root: Optional[Any]) -> List[str]:
+def _pairs(dirs: Any) -> List[Tuple[Any, Any]]:
+    pairs = []
+    for d in dirs or []:
+        if isinstance(d, (str, os.PathLike)):
+            pairs.append((d, d))  # the oldest form: a folder name, both sides
+        else:
+            host, guest = d
+            pairs.append((host, guest))
+    return pairs
+
+
+def _argv(test_path: Any, args: Sequence[str], env: Dict[str, str],
+          dirs: Any, root: Optional[Any]) -> List[str]:
     argv = WASIBOX[0:1] + ["run"] + WASIBOX[1:]
-    for key, value in env.items():
+    for key, value in (env or {}).items():
         argv.append(f"--env={key}={value}")
-    for host, guest in dirs:
+    for host, guest in _pairs(dirs):
         argv.append(_dir_flag(host, guest))
     if root:
         argv.append(_dir_flag(root, "/"))
     # Everything after the module is the guest's argv, verbatim (even
     # arguments that look like flags).
-    argv.append(str(test_path))
-    argv.extend(args)
+    argv.append(os.fspath(test_path))
+    argv.extend(args or [])
     return argv
 
 
-def _run_ops(config: Any) -> Tuple[List[str], Dict[str, str], List[Tuple[Any, str]]]:
-    for op in getattr(config, "operations", []):
+def _check(proposals: Any, world: Optional[str], version: Optional[str]) -> None:
+    names = [getattr(p, "value", p) for p in (proposals or [])]
+    if names:
+        raise RuntimeError(f"wasibox supports no WASI proposals, test asks for {names}")
+    if world is not None and world != "wasi:cli/command":
+        raise RuntimeError(f"unsupported WASI world: {world}")
+    if version is not None and getattr(version, "value", version) != "wasm32-wasip1":
+        raise RuntimeError(f"unsupported WASI version: {version}")
+
+
+def _run_op(config: Any) -> Tuple[List[str], Dict[str, str], Any, Optional[Any]]:
+    for op in getattr(config, "operations", None) or []:
         if type(op).__name__ == "Run":
-            return list(op.args), dict(op.env), list(op.dirs)
-    return [], {}, []
+            return (list(getattr(op, "args", [])), dict(getattr(op, "env", {})),
+                    list(getattr(op, "dirs", []) or []), getattr(op, "root", None))
+    return [], {}, [], None
 
 
-def compute_argv(test_path: str, *rest: Any) -> List[str]:
-    if rest and isinstance(rest[0], tuple) and len(rest[0]) == 3:
-        # (args, env, dirs) or (args, env, root), then proposals, [world,] version.
-        args, env, third = rest[0]
-        proposals = rest[1] if len(rest) > 1 else []
-        if proposals:
-            raise RuntimeError(f"wasibox supports no WASI proposals, test asks for {proposals}")
-        version = rest[-1] if len(rest) > 2 else "wasm32-wasip1"
-        if version != "wasm32-wasip1":
-            raise RuntimeError(f"unsupported WASI version: {version}")
-        if third is None or isinstance(third, (str, os.PathLike)):
-            return _argv(test_path, args, env, [], third)
-        return _argv(test_path, args, env, third, None)
-    if rest and hasattr(rest[0], "operations"):
-        args, env, dirs = _run_ops(rest[0])
-        return _argv(test_path, args, env, dirs, None)
-    if len(rest) >= 3:
-        args, env, dirs = rest[0], rest[1], rest[2]
-        if len(rest) > 3 and rest[3] != "wasm32-wasip1":
-            raise RuntimeError(f"unsupported WASI version: {rest[3]}")
-        return _argv(test_path, args, env, dirs, None)
-    raise TypeError(f"compute_argv: unexpected arguments {rest!r}")
+def _split3(third: Any) -> Tuple[Any, Optional[Any]]:
+    """The third element of (args, env, X): a list of dirs, or the root."""
+    if third is None or isinstance(third, (str, os.PathLike)):
+        return [], third
+    return third, None
+
+
+def compute_argv(test_path: Any, *rest: Any, **kw: Any) -> List[str]:
+    version = kw.get("wasi_version")
+    world = kw.get("wasi_world")
+    proposals = kw.get("proposals")
+    config = kw.get("config")
+    if config is None and rest and hasattr(rest[0], "operations"):
+        config, rest = rest[0], rest[1:]
+        if rest:
+            version = rest[-1]
+    if config is not None:
+        args, env, dirs, root = _run_op(config)
+        _check(getattr(config, "proposals", None) or proposals, world, version)
+        return _argv(test_path, args, env, dirs, root)
+
+    triple = kw.get("args_env_dirs", kw.get("args_env_root"))
+    if triple is None and rest and isinstance(rest[0], tuple) and len(rest[0]) == 3:
+        triple, rest = rest[0], rest[1:]
+        # then proposals, [wasi_world,] wasi_version
+        if rest:
+            proposals = rest[0]
+        if len(rest) >= 3:
+            world = rest[1]
+        if len(rest) >= 2:
+            version = rest[-1]
+    if triple is not None:
+        args, env, third = triple
+        dirs, root = _split3(third)
+        _check(proposals, world, version)
+        return _argv(test_path, args, env, dirs, root)
+
+    # (test_path, args, env, dirs[, wasi_version]), positional or by keyword.
+    names = ["args", "env", "dirs", "wasi_version"]
+    given = dict(zip(names, rest))
+    given.update({k: v for k, v in kw.items() if k in names})
+    if "args" not in given and "env" not in given and "dirs" not in given:
+        raise TypeError(f"compute_argv: unexpected arguments {rest!r} {kw!r}")
+    dirs, root = _split3(given.get("dirs"))
+    _check(proposals, world, given.get("wasi_version", version))
+    return _argv(test_path, given.get("args"), given.get("env"), dirs, root)
