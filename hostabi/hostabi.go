@@ -67,8 +67,9 @@ const (
 
 // Instantiate builds and instantiates the host module in r, backed by sys.
 // guest, if not nil, is the compiled guest module: its imports select the
-// WasmEdge socket ABI generation to export (V1 or V2 signatures).
-// The returned closer removes the host module from r.
+// WasmEdge socket ABI generation to export (V1 or V2 signatures), and
+// whether the preview 0 module "wasi_unstable" is instantiated as well
+// (unstable.go). The returned closer removes the host modules from r.
 //
 // The host module serves one guest instance (design decision 10): its
 // scratch buffers are not safe for concurrent host calls, so a guest that
@@ -92,7 +93,7 @@ func Instantiate(ctx context.Context, r wazero.Runtime, sys wasi.System, guest w
 	if err != nil {
 		return nil, fmt.Errorf("hostabi: instantiate %s: %w", ModuleName, err)
 	}
-	return m, nil
+	return h.instantiateUnstable(ctx, r, guest, m) // wasi_unstable too, if guest imports it
 }
 
 // host is one instance of the host module: the System it calls and the
@@ -109,6 +110,8 @@ type host struct {
 	iovs   [][]byte            // decoded iovecs, aliasing guest memory; len ≤ MaxIOVecs
 	subs   []wasi.Subscription // decoded poll_oneoff subscriptions; len ≤ MaxPollSubscriptions
 	events []wasi.Event        // poll_oneoff events filled by the System
+
+	pacer // pace, called at the start of every host call (sched.go)
 }
 
 func newHost(sys wasi.System) *host {
@@ -122,10 +125,18 @@ func newHost(sys wasi.System) *host {
 
 // register exports every preview 1 function of the table, in spec order.
 func (h *host) register(b wazero.HostModuleBuilder) {
-	for _, f := range table() {
+	h.registerFuncs(b, table())
+}
+
+// registerFuncs exports the functions of t, bound to h. Preview 0
+// (unstable.go) registers its table through it too, so that both host
+// modules wrap their functions the same way.
+func (h *host) registerFuncs(b wazero.HostModuleBuilder, t []FuncInfo) {
+	for _, f := range t {
 		fn := f.impl
 		b.NewFunctionBuilder().
 			WithGoModuleFunction(api.GoModuleFunc(func(ctx context.Context, mod api.Module, stack []uint64) {
+				h.pace()
 				fn(h, ctx, mod, stack)
 			}), f.ParamTypes, f.ResultTypes).
 			WithParameterNames(f.ParamNames...).
