@@ -2,16 +2,22 @@ package hostabi
 
 import (
 	"bytes"
+	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
 	"github.com/tetratelabs/wazero/sys"
+	"github.com/wasibox/wasibox/unix"
 	"github.com/wasibox/wasibox/wasi"
 )
 
@@ -492,5 +498,126 @@ func TestUnstableHostile(t *testing.T) {
 				t.Errorf("%s%v: %v", f.Name, params, err)
 			}
 		}
+	}
+}
+
+// TestUnstableRealSystem runs the translated functions under
+// wasi_unstable over unix.System on a real file: the kernel's answers come
+// back in the preview 0 encodings.
+func TestUnstableRealSystem(t *testing.T) {
+	ctx := t.Context()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "f"), []byte("0123456789"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Link(filepath.Join(dir, "f"), filepath.Join(dir, "g")); err != nil {
+		t.Fatal(err)
+	}
+	var hostStat syscall.Stat_t
+	if err := syscall.Stat(filepath.Join(dir, "f"), &hostStat); err != nil {
+		t.Fatal(err)
+	}
+	s, err := unix.New(unix.Config{Args: []string{"p0"}, Stdin: -1, Stdout: -1, Stderr: -1,
+		Preopens: []unix.Preopen{{HostPath: dir, GuestPath: "/"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close(context.Background())
+	env := newGuestEnv(t, ctx, s, "unstable_all")
+	mem := env.mem(t)
+	fillPattern(mem)
+	must := func(fn string, params ...uint64) {
+		t.Helper()
+		errno, err := env.call(t, ctx, fn, params...)
+		if err != nil || errno != wasi.ESUCCESS {
+			t.Fatalf("%s%v: %v %v", fn, params, errno, err)
+		}
+	}
+	le := binary.LittleEndian
+
+	copy(mem[aPath:], "f")
+	must("path_open", 3, 0, aPath, 1, 0, 1<<29-1, 0, 0, aOut)
+	fd := uint64(le.Uint32(mem[aOut:]))
+
+	// fd_seek with each preview 0 whence: SET=2, CUR=0, END=1.
+	for _, c := range []struct {
+		off    int64
+		whence uint64
+		want   uint64
+	}{{4, 2, 4}, {2, 0, 6}, {-1, 1, 9}, {0, 0, 9}} {
+		must("fd_seek", fd, s64(c.off), c.whence, aOut)
+		if got := le.Uint64(mem[aOut:]); got != c.want {
+			t.Errorf("fd_seek(%d, whence %d) = %d, want %d", c.off, c.whence, got, c.want)
+		}
+	}
+	must("fd_tell", fd, aOut)
+	if got := le.Uint64(mem[aOut:]); got != 9 {
+		t.Errorf("fd_tell = %d, want 9", got)
+	}
+
+	// fd_filestat_get and path_filestat_get ("g", the second link):
+	// nlink is a u32 at 20, size a u64 at 24, and byte 56 is untouched.
+	copy(mem[aPath:], "g")
+	for _, st := range []struct {
+		fn     string
+		params []uint64
+	}{{"fd_filestat_get", []uint64{fd, aOut}}, {"path_filestat_get", []uint64{3, 0, aPath, 1, aOut}}} {
+		fillPattern(mem)
+		copy(mem[aPath:], "g")
+		must(st.fn, st.params...)
+		b := mem[aOut:]
+		if got := le.Uint64(b[8:]); got != hostStat.Ino {
+			t.Errorf("%s: ino %d, want %d", st.fn, got, hostStat.Ino)
+		}
+		if !bytes.Equal(b[16:20], []byte{byte(wasi.RegularFileType), 0, 0, 0}) {
+			t.Errorf("%s: filetype and padding % x", st.fn, b[16:20])
+		}
+		if got := le.Uint32(b[20:]); got != 2 {
+			t.Errorf("%s: nlink %d at offset 20, want 2", st.fn, got)
+		}
+		if got := le.Uint64(b[24:]); got != 10 {
+			t.Errorf("%s: size %d at offset 24, want 10", st.fn, got)
+		}
+		if got := le.Uint64(b[40:]); got != uint64(hostStat.Mtim.Nano()) {
+			t.Errorf("%s: mtim %d at offset 40, want %d", st.fn, got, hostStat.Mtim.Nano())
+		}
+		if want := byte((aOut+UnstableFileStatSize)%251) + 1; b[UnstableFileStatSize] != want {
+			t.Errorf("%s wrote past 56 bytes", st.fn)
+		}
+	}
+
+	must("fd_fdstat_get", fd, aOut)
+	if base := le.Uint64(mem[aOut+8:]); base&^(1<<29-1) != 0 || base&uint64(wasi.FDSeekRight) == 0 {
+		t.Errorf("fd_fdstat_get: rights base %#x", base)
+	}
+
+	// poll_oneoff: a relative 1 ms monotonic clock (identifier set) and
+	// fd_read on the file, which is always ready.
+	copy(mem[aIn:], sub0Clock(7, 0xABCDEF, wasi.Monotonic, 1e6, 0, 0, zeros))
+	copy(mem[aIn+UnstableSubscriptionSize:], bytes.Join([][]byte{u64(8), {1}, zeros(7), u32(uint32(fd)), zeros(36)}, nil))
+	must("poll_oneoff", aIn, aData, 2, aOut)
+	n := le.Uint32(mem[aOut:])
+	if n < 1 || n > 2 {
+		t.Fatalf("poll_oneoff: %d events", n)
+	}
+	var sawRead bool
+	for i := range n {
+		var ev wasi.Event
+		ev.Get(mem[aData+i*wasi.EventSize:])
+		if ev.Errno != 0 {
+			t.Errorf("event %+v has an error", ev)
+		}
+		if ev.UserData == 8 && ev.EventType == wasi.FDReadEvent {
+			sawRead = true
+		}
+	}
+	if !sawRead {
+		t.Error("no fd_read event for the file")
+	}
+	must("poll_oneoff", aIn, aData, 1, aOut)
+	var ev wasi.Event
+	ev.Get(mem[aData:])
+	if n := le.Uint32(mem[aOut:]); n != 1 || ev.UserData != 7 || ev.EventType != wasi.ClockEvent || ev.Errno != 0 {
+		t.Errorf("clock poll: %d events, first %+v", n, ev)
 	}
 }
