@@ -368,23 +368,56 @@ func TestStdioFilestat(t *testing.T) {
 }
 
 // wtsDriver does what the suite's runner (test-runner/wasi_test_runner,
-// runtime_adapter.py) does with a module adapter, for one suite folder:
-// it checks that the adapter, run as a script with --version, prints
-// nothing (else the runner calls it legacy), imports it as a module, asks
-// its name, version, WASI versions and worlds, and for each NAME.wasm
-// (sorted) reads NAME.json, asks compute_argv in the calling convention
-// given as the third argument, removes *.cleanup under the test's folders,
-// runs the command with stdin, stdout and stderr as pipes (stdin stays open
-// until the end, as the runner's Wait does), reads the spec's stdout first
-// if it has one, then waits up to get_timeout_seconds(). It prints one JSON
-// array of results.
+// runtime_adapter.py) does with an adapter, for one suite folder. With a
+// module adapter (every mode but "legacy"): it checks that the adapter, run
+// as a script with --version, prints nothing (else the runner calls it
+// legacy), imports it as a module, asks its name, version, WASI versions
+// and worlds, and for each NAME.wasm (sorted) reads NAME.json, asks
+// compute_argv in the calling convention the mode names, removes *.cleanup
+// under the test's folders, runs the command with stdin, stdout and stderr
+// as pipes (stdin stays open until the end, as the runner's Wait does),
+// reads the spec's stdout first if it has one, then waits up to
+// get_timeout_seconds(). In mode "legacy" it is the runner before module
+// adapters: --version must print "NAME VERSION", and each test runs as
+// `ADAPTER --test-file ... --arg ... --dir ... --env ...` in the suite
+// folder. It prints one JSON array of results. It runs as
+// .../wasi_test_runner.py next to a wasi_test_runner/runtime_adapter.py,
+// from which the adapter tells which kind of runner started it.
 const wtsDriver = `
 import collections, importlib.util, json, os, pathlib, shutil, subprocess, sys
 
 adapter_path, suite, mode = sys.argv[1], pathlib.Path(sys.argv[2]), sys.argv[3]
 probe = subprocess.run([sys.executable, adapter_path, "--version"], encoding="UTF-8", capture_output=True)
-if probe.returncode != 0 or probe.stdout or probe.stderr:
+if mode == "legacy":
+    fields = probe.stdout.strip().split(" ")
+    if probe.returncode != 0 or len(fields) != 2 or fields[0] != "wasibox" or not fields[1]:
+        sys.exit(f"adapter --version for a legacy runner: exit {probe.returncode}, stdout {probe.stdout!r}")
+elif probe.returncode != 0 or probe.stdout or probe.stderr:
     sys.exit(f"adapter as a script: exit {probe.returncode}, stdout {probe.stdout!r}, stderr {probe.stderr!r}")
+
+def cleanup(folders):
+    for host in folders:
+        for f in pathlib.Path(host).glob("**/*.cleanup"):
+            if f.is_dir():
+                shutil.rmtree(f)
+            else:
+                f.unlink()
+
+if mode == "legacy":
+    results = []
+    for wasm in sorted(suite.glob("*.wasm")):
+        conf = json.loads(wasm.with_suffix(".json").read_text())
+        argv = [sys.executable, adapter_path, "--test-file", str(wasm.absolute())]
+        argv += [a for arg in conf.get("args", []) for a in ("--arg", arg)]
+        argv += [d for dir in conf.get("dirs", []) for d in ("--dir", dir)]
+        argv += [e for k, v in conf.get("env", {}).items() for e in ("--env", f"{k}={v}")]
+        cleanup([suite / d for d in conf.get("dirs", [])])
+        r = subprocess.run(argv, capture_output=True, text=True, check=False, cwd=suite, timeout=60)
+        cleanup([suite / d for d in conf.get("dirs", [])])
+        results.append({"name": wasm.stem, "argv": argv, "exit": r.returncode, "stdout": r.stdout, "stderr": r.stderr})
+    print(json.dumps(results))
+    sys.exit(0)
+
 spec = importlib.util.spec_from_file_location(pathlib.Path(adapter_path).name, adapter_path)
 adapter = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(adapter)
@@ -396,14 +429,6 @@ timeout = adapter.get_timeout_seconds()
 
 Run = collections.namedtuple("Run", ["args", "env", "dirs"])
 Config = collections.namedtuple("Config", ["operations", "connections", "proposals"])
-
-def cleanup(folders):
-    for host in folders:
-        for f in pathlib.Path(host).glob("**/*.cleanup"):
-            if f.is_dir():
-                shutil.rmtree(f)
-            else:
-                f.unlink()
 
 results = []
 for wasm in sorted(suite.glob("*.wasm")):
@@ -453,8 +478,9 @@ type wtsDriverResult struct {
 // through misc/wasi-testsuite-adapter.py and the wasibox binary, from suite
 // folders laid out as the suite's (NAME.wasm, NAME.json with the test's
 // args, env, dirs or root, exit_code and stdout, a shared fs-tests.dir
-// cleaned of *.cleanup around each test), in both layouts and in each
-// calling convention the runner has used for compute_argv.
+// cleaned of *.cleanup around each test), in both layouts, in each calling
+// convention the runner has used for compute_argv, and as the runner before
+// module adapters ran its command-line adapters.
 func TestWASITestsuiteAdapter(t *testing.T) {
 	t.Parallel()
 	python, err := exec.LookPath("python3")
@@ -487,11 +513,35 @@ func TestWASITestsuiteAdapter(t *testing.T) {
 		{"root", wtsNoDir, "config"},
 		{"root", wtsDir, "root"},
 		{"root", wtsCTree, "root"},
+		{"dirs", wtsNoDir, "legacy"},
+		{"dirs", wtsDir, "legacy"},
+		{"dirs", wtsCTree, "legacy"},
+	}
+	// The driver, as each kind of runner: the adapter reads the runner's
+	// runtime_adapter.py to tell which kind started it.
+	drivers := map[bool]string{}
+	for _, legacy := range []bool{false, true} {
+		kind, marker := "module", "def compute_argv(test_path, args_env_dirs, proposals, wasi_version): ...\n"
+		if legacy {
+			kind, marker = "legacy", "def run_test(self, test_path, args, env_variables, dirs): ...\n"
+		}
+		pkg := filepath.Join(tmp, "runner-"+kind, "wasi_test_runner")
+		if err := os.MkdirAll(pkg, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(pkg, "runtime_adapter.py"), []byte(marker), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		drivers[legacy] = pkg + ".py"
+		if err := os.WriteFile(drivers[legacy], []byte(wtsDriver), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 	for _, s := range suites {
-		t.Run(s.layout+"/"+s.mode, func(t *testing.T) {
+		kind := map[wtsScratch]string{wtsNoDir: "nodir", wtsDir: "scratch", wtsCTree: "ctree"}[s.scratch]
+		t.Run(s.layout+"/"+s.mode+"/"+kind, func(t *testing.T) {
 			t.Parallel()
-			dir := filepath.Join(tmp, s.layout+"-"+s.mode+"-"+string(rune('0'+s.scratch)))
+			dir := filepath.Join(tmp, s.layout+"-"+s.mode+"-"+kind)
 			fixture := filepath.Join(dir, "fs-tests.dir")
 			if err := os.MkdirAll(fixture, 0o755); err != nil {
 				t.Fatal(err)
@@ -507,8 +557,8 @@ func TestWASITestsuiteAdapter(t *testing.T) {
 				want[c.name] = c
 				writeWTSTest(t, dir, c, s.layout)
 			}
-			cmd := exec.Command(python, "-c", wtsDriver, adapter, dir, s.mode)
-			cmd.Env = append(os.Environ(), "WASIBOX="+bin, "XDG_CACHE_HOME="+filepath.Join(tmp, "cache"))
+			cmd := exec.Command(python, drivers[s.mode == "legacy"], adapter, dir, s.mode)
+			cmd.Env = append(os.Environ(), "WASIBOX="+bin, "XDG_CACHE_HOME="+filepath.Join(tmp, "cache"), "WASIBOX_ADAPTER=")
 			var stderr bytes.Buffer
 			cmd.Stderr = &stderr
 			out, err := cmd.Output()

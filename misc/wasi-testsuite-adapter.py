@@ -21,12 +21,12 @@ The guest's exit code is wasibox's exit code; its stdout and stderr are
 wasibox's (wasibox writes a line to stderr only when it denies something or
 fails itself).
 
-The runner imports this file as a module (run as a script it prints
-nothing, which is how the runner tells a module adapter from a legacy
-command-line one; that older interface wants `--version` to print a
-version, so one file cannot serve both, and this is a module adapter).
-The module interface changed several times, and runners call compute_argv
-positionally or by keyword; it answers each of these:
+Current runners import this file as a module (run as a script with
+--version it prints nothing, which is how they tell a module adapter from a
+legacy command-line one). Runners from before module adapters run it as a
+script; it serves them too (see the end of the file). The module interface
+changed several times, and runners call compute_argv positionally or by
+keyword; it answers each of these:
       (test_path, args, env, dirs[, wasi_version])
       (test_path, (args, env, dirs), proposals, wasi_version)
       (test_path, (args, env, root), proposals, wasi_world, wasi_version)
@@ -180,3 +180,67 @@ def compute_argv(test_path: Any, *rest: Any, **kw: Any) -> List[str]:
     dirs, root = _split3(given.get("dirs"))
     _check(proposals, world, given.get("wasi_version", version))
     return _argv(test_path, given.get("args"), given.get("env"), dirs, root)
+
+
+# --- the legacy command-line interface ----------------------------------------
+#
+# Runners before module adapters ran `python3 ADAPTER --version` and expected
+# "NAME VERSION" on stdout, then ran each test as
+#     python3 ADAPTER --test-file ABS.wasm [--arg A]... [--dir D]... [--env K=V]...
+# in the test's folder, taking the adapter's exit code and output as the
+# test's. Newer runners run `--version` too, but only to check that it prints
+# nothing (a module adapter), so `--version` answers the runner that asks:
+# the legacy line when the runner that started this process is a legacy one
+# (its runtime_adapter.py has no compute_argv) or $WASIBOX_ADAPTER=legacy,
+# nothing otherwise. --test-file works either way.
+
+def _parent_runner_is_legacy() -> bool:
+    mode = os.getenv("WASIBOX_ADAPTER", "")
+    if mode in ("legacy", "module"):
+        return mode == "legacy"
+    try:
+        ppid = os.getppid()
+        with open(f"/proc/{ppid}/cmdline", "rb") as f:
+            cmdline = [a.decode(errors="replace") for a in f.read().split(b"\0") if a]
+        cwd = os.readlink(f"/proc/{ppid}/cwd")
+    except OSError:
+        return False
+    for arg in cmdline[1:]:
+        base = os.path.join(cwd, arg)
+        # test-runner/wasi_test_runner.py, test-runner/wasi_test_runner/
+        # (or its __main__.py), or -m wasi_test_runner from test-runner/.
+        for candidate in (os.path.splitext(base)[0], base, os.path.dirname(base),
+                          os.path.join(cwd, "wasi_test_runner")):
+            source = os.path.join(candidate, "runtime_adapter.py")
+            if os.path.basename(candidate) == "wasi_test_runner" and os.path.isfile(source):
+                with open(source, encoding="utf-8", errors="replace") as f:
+                    return "compute_argv" not in f.read()
+    return False
+
+
+def _legacy_main(argv: List[str]) -> int:
+    import argparse
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--version", action="store_true")
+    parser.add_argument("--test-file", action="store")
+    parser.add_argument("--arg", action="append", default=[])
+    parser.add_argument("--env", action="append", default=[])
+    parser.add_argument("--dir", action="append", default=[])
+    opts = parser.parse_args(argv)
+    if opts.version:
+        if _parent_runner_is_legacy():
+            print(get_name(), get_version())
+        return 0
+    if not opts.test_file:
+        return 0
+    env = dict(e.split("=", 1) if "=" in e else (e, "") for e in opts.env)
+    # --dir names a folder relative to the test's folder (the working
+    # directory), preopened under that name.
+    dirs = [(os.path.abspath(d), d) for d in opts.dir]
+    cmd = _argv(opts.test_file, opts.arg, env, dirs, None)
+    return subprocess.run(cmd, check=False).returncode
+
+
+if __name__ == "__main__":
+    import sys
+    sys.exit(_legacy_main(sys.argv[1:]))
