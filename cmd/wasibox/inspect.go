@@ -2,7 +2,7 @@ package main
 
 // wasibox inspect: what a module needs, read from its binary without
 // running it. The link verdicts follow hostabi's own tables (Functions,
-// WasmEdgeFunctions) and its rule for choosing a WasmEdge variant per name,
+// WasmEdgeFunctions, UnstableFunctions) and its rule for choosing a WasmEdge variant per name,
 // so that "cannot link" here means "wasibox run would fail to link".
 
 import (
@@ -124,11 +124,12 @@ type inspectReport struct {
 	// Imports lists every import, in module order.
 	Imports []inspectImport `json:"imports"`
 	// Capabilities groups the names of the linkable function imports of
-	// wasi_snapshot_preview1, in the order files, network, clocks,
+	// wasi_snapshot_preview1 and wasi_unstable, in the order files, network, clocks,
 	// random, env, process; empty groups are left out.
 	Capabilities []inspectGroup `json:"capabilities"`
 	// SocketABI is "none", "preview1" (sock_accept, sock_recv, sock_send,
-	// sock_shutdown only), "wasmedge-v1", "wasmedge-v2", "wasmedge-mixed"
+	// sock_shutdown only), "preview0" (wasi_unstable's sock_recv,
+	// sock_send, sock_shutdown only), "wasmedge-v1", "wasmedge-v2", "wasmedge-mixed"
 	// (both generations, as the wasmedge_wasi_socket crate imports them) or
 	// "wasmedge" (only functions whose signature both generations share).
 	SocketABI string `json:"socket_abi"`
@@ -174,7 +175,8 @@ type inspectImport struct {
 	Results []string `json:"results"`
 	// Group is the capability group of a known function name.
 	Group string `json:"group,omitempty"`
-	// ABI is "preview1" for a preview 1 function, or the WasmEdge
+	// ABI is "preview1" for a preview 1 function, "preview0" for a
+	// function of wasi_unstable (WASI preview 0), or the WasmEdge
 	// generation whose signature matched: "wasmedge-v1", "wasmedge-v2" or
 	// "wasmedge" (the same in both).
 	ABI      string `json:"abi,omitempty"`
@@ -282,6 +284,9 @@ func inspectModule(ctx context.Context, path string, wasm []byte) (*inspectRepor
 			rep.problem(im.Module+"."+im.Name, im.Problem)
 		}
 	}
+	if slices.ContainsFunc(rep.Imports, func(im inspectImport) bool { return im.ABI == "preview0" }) {
+		rep.Notes = append(rep.Notes, "imports wasi_unstable (WASI preview 0, the 2019 snapshot): wasibox serves it over the same sandbox as preview 1, in preview 0's layouts")
+	}
 	rep.Capabilities = capabilityGroups(rep.Imports)
 	rep.SocketABI = socketABI(rep.Imports)
 	rep.Manifest = manifestSections(rep.Imports)
@@ -371,10 +376,15 @@ func sameSig(v *hostFunc, d api.FunctionDefinition) bool {
 }
 
 // linkImports decides every import: functions of wasi_snapshot_preview1
-// against the host function table, anything else as unlinkable (the host
-// module is the only module wasibox provides, and exports only functions).
+// against the host function table, functions of wasi_unstable (preview 0)
+// against its own table, anything else as unlinkable (the host modules are
+// the only modules wasibox provides, and export only functions).
 func linkImports(funcs []api.FunctionDefinition, others []scannedImport) []inspectImport {
 	table := hostFuncs()
+	p0 := map[string]hostabi.FuncInfo{}
+	for _, f := range hostabi.UnstableFunctions() {
+		p0[f.Name] = f
+	}
 	byName := map[string][]api.FunctionDefinition{}
 	for _, d := range funcs {
 		if mod, name, _ := d.Import(); mod == hostabi.ModuleName {
@@ -390,9 +400,22 @@ func linkImports(funcs []api.FunctionDefinition, others []scannedImport) []inspe
 		if len(variants) > 0 {
 			im.Group = variants[0].group.String()
 		}
-		switch {
+		switch f, ok := p0[name]; {
+		case mod == hostabi.UnstableModuleName:
+			// One function per name and no WasmEdge variants: the
+			// signature must be the witx one.
+			im.Group = ""
+			switch {
+			case !ok:
+				im.Problem = fmt.Sprintf("%s (WASI preview 0) has no function %q", mod, name)
+			case !slices.Equal(f.ParamTypes, d.ParamTypes()) || !slices.Equal(f.ResultTypes, d.ResultTypes()):
+				im.Group = f.Group.String()
+				im.Problem = fmt.Sprintf("signature %s does not match %s (preview0)", sigString(d.ParamTypes(), d.ResultTypes()), sigString(f.ParamTypes, f.ResultTypes))
+			default:
+				im.Group, im.Linkable, im.ABI = f.Group.String(), true, "preview0"
+			}
 		case mod != hostabi.ModuleName:
-			im.Problem = fmt.Sprintf("unknown import module %q (wasibox provides %s only)", mod, hostabi.ModuleName)
+			im.Problem = fmt.Sprintf("unknown import module %q (wasibox provides %s and %s)", mod, hostabi.ModuleName, hostabi.UnstableModuleName)
 		case len(variants) == 0:
 			im.Problem = fmt.Sprintf("%s has no function %q", hostabi.ModuleName, name)
 		default:
@@ -416,7 +439,7 @@ func linkImports(funcs []api.FunctionDefinition, others []scannedImport) []inspe
 	for _, o := range others {
 		out = append(out, inspectImport{Module: o.module, Name: o.name, Kind: o.kind,
 			Params: []string{}, Results: []string{},
-			Problem: fmt.Sprintf("wasibox provides no %s to import (only functions of %s)", o.kind, hostabi.ModuleName)})
+			Problem: fmt.Sprintf("wasibox provides no %s to import (only functions of %s and %s)", o.kind, hostabi.ModuleName, hostabi.UnstableModuleName)})
 	}
 	if out == nil {
 		out = []inspectImport{}
@@ -474,12 +497,14 @@ func capabilityGroups(imports []inspectImport) []inspectGroup {
 
 // socketABI classifies the linkable socket imports (see inspectReport).
 func socketABI(imports []inspectImport) string {
-	var p1, v1, v2, common bool
+	var p0, p1, v1, v2, common bool
 	for _, im := range imports {
 		if !im.Linkable || im.Group != hostabi.GroupNetwork.String() {
 			continue
 		}
 		switch im.ABI {
+		case "preview0":
+			p0 = true
 		case "preview1":
 			p1 = true
 		case "wasmedge-v1":
@@ -501,6 +526,8 @@ func socketABI(imports []inspectImport) string {
 		return "wasmedge"
 	case p1:
 		return "preview1"
+	case p0:
+		return "preview0"
 	}
 	return "none"
 }
@@ -543,7 +570,7 @@ func manifestSections(imports []inspectImport) []inspectSection {
 	for _, r := range manifestRules {
 		var names []string
 		for _, im := range imports {
-			if im.Module != hostabi.ModuleName || im.Kind != "func" || im.Group == "" {
+			if (im.Module != hostabi.ModuleName && im.Module != hostabi.UnstableModuleName) || im.Kind != "func" || im.Group == "" {
 				continue
 			}
 			if slices.Contains(r.imports, strings.TrimSuffix(im.Name, "_v2")) && !slices.Contains(names, im.Name) {
@@ -615,8 +642,10 @@ func (r *inspectReport) text() string {
 		nmods[im.Module]++
 	}
 	fmt.Fprintf(&b, "\nimports: %d", len(r.Imports))
-	if len(r.Imports) > 0 && nmods[hostabi.ModuleName] == len(r.Imports) {
-		fmt.Fprintf(&b, ", all from %s", hostabi.ModuleName)
+	for _, m := range []string{hostabi.ModuleName, hostabi.UnstableModuleName} {
+		if len(r.Imports) > 0 && nmods[m] == len(r.Imports) {
+			fmt.Fprintf(&b, ", all from %s", m)
+		}
 	}
 	b.WriteString("\n")
 	if len(r.Capabilities) == 0 {
@@ -655,6 +684,7 @@ func (r *inspectReport) text() string {
 var socketABIText = map[string]string{
 	"none":           "none",
 	"preview1":       "WASI preview 1 only (sock_accept, sock_recv, sock_send, sock_shutdown)",
+	"preview0":       "WASI preview 0 only (sock_recv, sock_send, sock_shutdown of wasi_unstable)",
 	"wasmedge-v1":    "WasmEdge V1 (before WasmEdge 0.12)",
 	"wasmedge-v2":    "WasmEdge V2 (WasmEdge 0.12 and later)",
 	"wasmedge-mixed": "WasmEdge V1 and V2 mixed (as the wasmedge_wasi_socket crate imports them)",

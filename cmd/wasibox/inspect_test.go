@@ -138,7 +138,7 @@ func TestInspectModules(t *testing.T) {
 		{
 			name: "unlinkable", kind: "command", socketABI: "wasmedge-v1",
 			groups: map[string][]string{"network": {"sock_recv_from"}, "random": {"random_get"}},
-			problems: []string{"env.abort", "wasi_unstable.fd_write", "wasi_snapshot_preview1.fd_write",
+			problems: []string{"env.abort", "wasi_unstable.sock_accept", "wasi_snapshot_preview1.fd_write",
 				"wasi_snapshot_preview1.no_such_function", "wasi_snapshot_preview1.sock_recv_from",
 				"env.memory", "env.table", "env.g"},
 			sections: []string{"random", "stdio"},
@@ -220,7 +220,7 @@ func TestInspectProblemMessages(t *testing.T) {
 	rep := inspectFile(t, inspectWAT(t, "unlinkable"))
 	want := map[string]string{
 		"env.abort":                               `unknown import module "env"`,
-		"wasi_unstable.fd_write":                  `unknown import module "wasi_unstable"`,
+		"wasi_unstable.sock_accept":               `wasi_unstable (WASI preview 0) has no function "sock_accept"`,
 		"wasi_snapshot_preview1.fd_write":         `signature (i32, i32) -> i32 does not match (i32, i32, i32, i32) -> i32 (preview1)`,
 		"wasi_snapshot_preview1.no_such_function": `has no function "no_such_function"`,
 		"wasi_snapshot_preview1.sock_recv_from":   `imported twice with different signatures, and wasibox exports one function per name: (i32, i32, i32, i32, i32, i32, i32) -> i32 (wasmedge-v1)`,
@@ -409,14 +409,14 @@ imports: 10
   random    random_get
 
 cannot link (8): wasibox run would fail
-  env.abort: unknown import module "env" (wasibox provides wasi_snapshot_preview1 only)
-  wasi_unstable.fd_write: unknown import module "wasi_unstable" (wasibox provides wasi_snapshot_preview1 only)
+  env.abort: unknown import module "env" (wasibox provides wasi_snapshot_preview1 and wasi_unstable)
+  wasi_unstable.sock_accept: wasi_unstable (WASI preview 0) has no function "sock_accept"
   wasi_snapshot_preview1.fd_write: signature (i32, i32) -> i32 does not match (i32, i32, i32, i32) -> i32 (preview1)
   wasi_snapshot_preview1.no_such_function: wasi_snapshot_preview1 has no function "no_such_function"
   wasi_snapshot_preview1.sock_recv_from: imported twice with different signatures, and wasibox exports one function per name: (i32, i32, i32, i32, i32, i32, i32) -> i32 (wasmedge-v1)
-  env.memory: wasibox provides no memory to import (only functions of wasi_snapshot_preview1)
-  env.table: wasibox provides no table to import (only functions of wasi_snapshot_preview1)
-  env.g: wasibox provides no global to import (only functions of wasi_snapshot_preview1)
+  env.memory: wasibox provides no memory to import (only functions of wasi_snapshot_preview1 and wasi_unstable)
+  env.table: wasibox provides no table to import (only functions of wasi_snapshot_preview1 and wasi_unstable)
+  env.g: wasibox provides no global to import (only functions of wasi_snapshot_preview1 and wasi_unstable)
 
 manifest sections that matter
   random: imports random_get
