@@ -805,13 +805,23 @@ func (c *checker) module(ctx context.Context, file string) {
 	for _, n := range wasmEdgeSockets {
 		groups[n] = "network"
 	}
+	p0 := map[string]string{} // wasi_unstable (WASI preview 0): the same names, less sock_accept
+	for _, fi := range hostabi.UnstableFunctions() {
+		p0[fi.Name] = fi.Group.String()
+	}
 	for _, def := range cm.ImportedFunctions() {
 		mod, name, _ := def.Import()
-		if mod != hostabi.ModuleName {
-			c.add(&c.rep.Errors, codeUnknownImport, file, policy.Pos{}, "imports %s.%s: wasibox only provides %s, so the module will not link", mod, name, hostabi.ModuleName)
+		var group string
+		var ok bool
+		switch mod {
+		case hostabi.ModuleName:
+			group, ok = groups[name]
+		case hostabi.UnstableModuleName:
+			group, ok = p0[name]
+		default:
+			c.add(&c.rep.Errors, codeUnknownImport, file, policy.Pos{}, "imports %s.%s: wasibox only provides %s and %s, so the module will not link", mod, name, hostabi.ModuleName, hostabi.UnstableModuleName)
 			continue
 		}
-		group, ok := groups[name]
 		if !ok {
 			c.add(&c.rep.Errors, codeUnknownImport, file, policy.Pos{}, "imports %s.%s, which wasibox does not provide, so the module will not link", mod, name)
 			continue
