@@ -7,8 +7,11 @@ package main
 // guest.
 
 import (
+	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -84,4 +87,122 @@ func TestUnstableRun(t *testing.T) {
 			t.Errorf("path_open stats row %q: want 1 call, 1 denial", f)
 		}
 	})
+}
+
+// unstableWAT compiles WAT source into t.TempDir() and returns the path.
+func unstableWAT(t *testing.T, name, src string) string {
+	t.Helper()
+	dir := t.TempDir()
+	in, out := filepath.Join(dir, name+".wat"), filepath.Join(dir, name+".wasm")
+	if err := os.WriteFile(in, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := exec.Command("wat2wasm", "-o", out, in).CombinedOutput(); err != nil {
+		t.Fatalf("wat2wasm: %v\n%s", err, b)
+	}
+	return out
+}
+
+// TestUnstableInspect: inspect reports preview 0 imports as linkable
+// ("preview0"), grouped by capability like preview 1's, with a note; the
+// functions preview 0 lacks and wrong signatures cannot link; and the
+// verdicts agree with hostabi's real linking.
+func TestUnstableInspect(t *testing.T) {
+	guest := watGuest(t, "unstable_hello")
+	rep := inspectFile(t, guest)
+	if !rep.Linkable || len(rep.Problems) != 0 {
+		t.Fatalf("not linkable: %+v", rep.Problems)
+	}
+	for _, im := range rep.Imports {
+		if im.Module != "wasi_unstable" || im.ABI != "preview0" || !im.Linkable {
+			t.Errorf("import %+v", im)
+		}
+	}
+	want := map[string][]string{
+		"files":   {"fd_write", "fd_read", "fd_prestat_get", "path_open", "fd_filestat_get", "fd_seek"},
+		"process": {"proc_exit"},
+	}
+	if got := groupsOf(rep); !equalGroups(got, want) {
+		t.Errorf("groups %v, want %v", got, want)
+	}
+	if got := sectionsOf(rep); !slices.Equal(got, []string{"fs.mounts", "stdio"}) {
+		t.Errorf("manifest sections %q", got)
+	}
+	if len(rep.Notes) != 1 || !strings.Contains(rep.Notes[0], "WASI preview 0") {
+		t.Errorf("notes %q", rep.Notes)
+	}
+	if text := rep.text(); !strings.Contains(text, "imports: 7, all from wasi_unstable\n") {
+		t.Errorf("text:\n%s", text)
+	}
+	if err := linkWithHostabi(t, guest); err != nil {
+		t.Errorf("does not link: %v", err)
+	}
+
+	// The binary's JSON says the same.
+	r := runWasibox(t, "inspect", "--format", "json", guest)
+	var js struct {
+		Linkable bool
+		Imports  []struct{ ABI string }
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &js); err != nil || r.code != 0 || !js.Linkable || len(js.Imports) != 7 || js.Imports[0].ABI != "preview0" {
+		t.Errorf("inspect --format json: exit %d, %v, %+v", r.code, err, js)
+	}
+
+	mixed := unstableWAT(t, "mixed", `(module
+  (import "wasi_unstable" "fd_write" (func (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_write" (func (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_unstable" "sock_recv" (func (param i32 i32 i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (func (export "_start")))`)
+	rep = inspectFile(t, mixed)
+	if !rep.Linkable || rep.SocketABI != "preview0" || linkWithHostabi(t, mixed) != nil {
+		t.Errorf("mixed: linkable %v, sockets %q, problems %+v", rep.Linkable, rep.SocketABI, rep.Problems)
+	}
+	if text := rep.text(); strings.Contains(text, "all from") {
+		t.Errorf("mixed imports said to come from one module:\n%s", text)
+	}
+
+	bad := unstableWAT(t, "bad", `(module
+  (import "wasi_unstable" "sock_accept" (func (param i32 i32 i32) (result i32)))
+  (import "wasi_unstable" "fd_seek" (func (param i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (func (export "_start")))`)
+	rep = inspectFile(t, bad)
+	wantProblems := map[string]string{
+		"wasi_unstable.sock_accept": `wasi_unstable (WASI preview 0) has no function "sock_accept"`,
+		"wasi_unstable.fd_seek":     "signature (i32, i32, i32, i32) -> i32 does not match (i32, i64, i32, i32) -> i32 (preview0)",
+	}
+	if rep.Linkable || len(rep.Problems) != len(wantProblems) {
+		t.Errorf("bad: linkable %v, problems %+v", rep.Linkable, rep.Problems)
+	}
+	for _, p := range rep.Problems {
+		if p.Message != wantProblems[p.Import] {
+			t.Errorf("%s: %q, want %q", p.Import, p.Message, wantProblems[p.Import])
+		}
+	}
+	if linkWithHostabi(t, bad) == nil {
+		t.Error("bad links")
+	}
+}
+
+// TestUnstableCheck: check --module counts preview 0 imports and grants
+// them as preview 1's; a function preview 0 lacks is an unknown import.
+func TestUnstableCheck(t *testing.T) {
+	dir := t.TempDir()
+	manifest := filepath.Join(dir, "m.yaml")
+	if err := os.WriteFile(manifest, []byte("version: 1\nfs:\n  mounts: [{host: "+unstableData(t)+", guest: /data, mode: ro}]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := runWasibox(t, "check", "--module", watGuest(t, "unstable_hello"), manifest)
+	if r.code != 0 || !strings.Contains(r.stdout+r.stderr, "7 imports") {
+		t.Errorf("check: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	bad := unstableWAT(t, "accept", `(module
+  (import "wasi_unstable" "sock_accept" (func (param i32 i32 i32) (result i32)))
+  (func (export "_start")))`)
+	r = runWasibox(t, "check", "--module", bad, manifest)
+	if out := r.stdout + r.stderr; r.code == 0 || !strings.Contains(out, "imports wasi_unstable.sock_accept, which wasibox does not provide") ||
+		!strings.Contains(out, "[unknown_import]") {
+		t.Errorf("check of a preview 0 sock_accept import: exit %d\n%s", r.code, out)
+	}
 }
