@@ -305,10 +305,11 @@ func (e *cliEnv) run(parent context.Context, f *runFlags, obs observer) int {
 	// wazero's own WASI is not instantiated: args, environment, stdio and
 	// files all come through hostabi and system. The guest is named after its
 	// file (stack traces read "app._start"), never after the host module,
-	// whatever its name section says. Start functions are called below, so
-	// that a link error (125) is told apart from a trap (134).
+	// whatever its name section says (nor after wasi_unstable, the preview 0
+	// host module). Start functions are called below, so that a link error
+	// (125) is told apart from a trap (134).
 	name := strings.TrimSuffix(filepath.Base(f.Module), ".wasm")
-	if name == hostabi.ModuleName {
+	if name == hostabi.ModuleName || name == hostabi.UnstableModuleName {
 		name = ""
 	}
 	mod, err := r.InstantiateModule(ctx, compiled, wazero.NewModuleConfig().WithName(name).WithStartFunctions())
