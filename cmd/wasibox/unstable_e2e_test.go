@@ -206,3 +206,20 @@ func TestUnstableCheck(t *testing.T) {
 		t.Errorf("check of a preview 0 sock_accept import: exit %d\n%s", r.code, out)
 	}
 }
+
+// TestUnstableRunFileNamedAfterHost: a guest file named wasi_unstable.wasm
+// is not given the host module's name (wazero refuses two modules of one
+// name), as for wasi_snapshot_preview1.wasm.
+func TestUnstableRunFileNamedAfterHost(t *testing.T) {
+	b, err := os.ReadFile(watGuest(t, "unstable_hello"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	guest := filepath.Join(t.TempDir(), "wasi_unstable.wasm")
+	if err := os.WriteFile(guest, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if r := runWasibox(t, "run", "--dir", unstableData(t)+":/data:ro", guest); r.code != 7 || r.stdout != unstableOut {
+		t.Errorf("exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+}
