@@ -150,7 +150,6 @@ func Test_wazeroRun(t *testing.T) {
 			wasm:       "exit_on_start_unstable.wasm",
 			wantCode:   2,
 			wantStderr: "*",
-			d:          &wasiUnstable,
 		},
 	}
 	for _, tc := range tests {

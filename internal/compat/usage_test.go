@@ -7,7 +7,6 @@ package compat
 import (
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 )
 
@@ -59,30 +58,16 @@ func TestExitOnStart(t *testing.T) {
 	}
 }
 
-// wasiUnstable is the divergence of modules importing "wasi_unstable".
-var wasiUnstable = divergence{
-	why: "wasibox serves only \"wasi_snapshot_preview1\"; a module importing \"wasi_unstable\" (snapshot 0, e.g. " +
-		"TinyGo 0.19) fails to link (exit 125 from the CLI). wazero exports its preview 1 functions under that " +
-		"name too (which is wrong where snapshot 0 differs: fd_seek's whence order, the filestat and dirent " +
-		"layouts, 32-bit nlink); wasmtime serves snapshot 0 with its own layer. Root cause: hostabi/hostabi.go " +
-		"Instantiate builds only the ModuleName host module; support would need a second module translating " +
-		"the snapshot 0 ABI",
-}
-
 // TestExitOnStartUnstable is wazero's TestNewFunctionExporter ("export as
 // wasi_unstable"): the same module importing proc_exit from
-// "wasi_unstable".
+// "wasi_unstable" (WASI preview 0), which hostabi serves with its own
+// host module.
 func TestExitOnStartUnstable(t *testing.T) {
 	wazeroDir(t)
 	r := run(t, spec{wasm: module(t, wazeroTestdata+"exit_on_start_unstable.wasm")})
-	if r.err == nil && r.code == 2 {
-		return
+	if r.err != nil || r.code != 2 {
+		t.Errorf("exit %d, err %v; want exit 2", r.code, r.err)
 	}
-	const linkErr = "module[wasi_unstable] not instantiated"
-	if r.err != nil && r.code == 0 && strings.Contains(r.err.Error(), linkErr) {
-		t.Skipf("known divergence: %s\n(err %v)", wasiUnstable.why, r.err)
-	}
-	t.Errorf("exit %d, err %v; want exit 2", r.code, r.err)
 }
 
 // catToolchains are the builds of wazero's example cat program.
