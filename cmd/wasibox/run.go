@@ -162,7 +162,7 @@ func (e *cliEnv) run(parent context.Context, f *runFlags, obs observer) int {
 	r := wazero.NewRuntimeWithConfig(ctx, rc)
 	defer r.Close(context.Background())
 
-	compiled, err := r.CompileModule(ctx, wasm)
+	compiled, err := r.CompileModule(wasibox.CompileContext(ctx), wasm)
 	if err != nil {
 		return e.failed("compile %s: %v", f.Module, err)
 	}
