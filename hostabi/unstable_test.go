@@ -621,3 +621,51 @@ func TestUnstableRealSystem(t *testing.T) {
 		t.Errorf("clock poll: %d events, first %+v", n, ev)
 	}
 }
+
+// TestUnstableTranslationsDoNotAllocate: the translated preview 0
+// handlers allocate nothing per call once the scratch space has grown,
+// like their preview 1 counterparts (poll_oneoff is a hot path).
+func TestUnstableTranslationsDoNotAllocate(t *testing.T) {
+	ctx := t.Context()
+	env := newGuestEnv(t, ctx, silentStats{newBenchFake()}, "unstable_all")
+	copy(env.mem(t)[aIn:], sub0Clock(42, 1, wasi.Monotonic, 0, 0, 0, zeros))
+	for _, c := range []struct {
+		fn     string
+		params []uint64
+	}{
+		{"poll_oneoff", []uint64{aIn, aOut, 1, aOut + 0x100}},
+		{"fd_seek", []uint64{3, s64(-1), 1, aOut}},
+		{"fd_filestat_get", []uint64{3, aOut}},
+		{"fd_fdstat_get", []uint64{3, aOut}},
+	} {
+		f := env.mod.ExportedFunction(c.fn)
+		stack := make([]uint64, len(c.params))
+		call := func() {
+			copy(stack, c.params)
+			if err := f.CallWithStack(ctx, stack); err != nil || stack[0] != 0 {
+				t.Fatalf("%s: errno %d, %v", c.fn, stack[0], err)
+			}
+		}
+		call() // grows the scratch space
+		if allocs := testing.AllocsPerRun(100, call); allocs != 0 {
+			t.Errorf("%s: %v allocations per call", c.fn, allocs)
+		}
+	}
+}
+
+// silentStats is the quiet fake whose stat and seek methods, which the
+// fake records even when quiet, answer without recording, so that only
+// the host's own allocations are counted.
+type silentStats struct{ *fakeSystem }
+
+func (s silentStats) FDStatGet(context.Context, wasi.FD) (wasi.FDStat, wasi.Errno) {
+	return testFDStat, 0
+}
+
+func (s silentStats) FDFileStatGet(context.Context, wasi.FD) (wasi.FileStat, wasi.Errno) {
+	return testFileStat, 0
+}
+
+func (s silentStats) FDSeek(context.Context, wasi.FD, wasi.FileDelta, wasi.Whence) (wasi.FileSize, wasi.Errno) {
+	return 7, 0
+}
