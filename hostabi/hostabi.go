@@ -1,6 +1,8 @@
-// Package hostabi is the wazero host module "wasi_snapshot_preview1": it
-// decodes guest memory, checks every pointer and length before any side
-// effect, caps every guest-driven count, and calls a wasi.System.
+// Package hostabi is the wazero host module "wasi_snapshot_preview1" (and,
+// for guests that import it, "wasi_unstable", WASI preview 0, translated
+// onto the same System: unstable.go): it decodes guest memory, checks every
+// pointer and length before any side effect, caps every guest-driven
+// count, and calls a wasi.System.
 //
 // Trust boundary: everything read from the guest (stack values and linear
 // memory) is hostile. A guest pointer never leaves this package; the System

@@ -81,9 +81,9 @@ func usagef(format string, args ...any) error {
 
 const runUsage = `usage: wasibox run [flags] app.wasm [args...]
 
-Runs a WASI preview 1 command module. Nothing is granted unless a flag grants
-it: no directories, no environment variables, no network. Standard input,
-output and error are inherited. Arguments after the module are passed to the
+Runs a WASI preview 1 (or preview 0, wasi_unstable) command module. Nothing
+is granted unless a flag grants it: no directories, no environment variables,
+no network. Standard input, output and error are inherited. Arguments after the module are passed to the
 guest verbatim (argv[0] is the module's file name).
 
 Flags:
