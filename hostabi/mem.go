@@ -83,13 +83,13 @@ func (h *host) iovecs(m memory, ptr, n uint32) ([][]byte, wasi.Errno) {
 		return nil, wasi.EFAULT
 	}
 	iovs := h.iovs[:0]
-	for i := uint32(0); i < n; i++ {
-		e := arr[i*wasi.IOVecSize : (i+1)*wasi.IOVecSize]
-		b, ok := m.slice(le.Uint32(e[0:]), le.Uint32(e[4:]))
+	for len(arr) >= wasi.IOVecSize { // no bounds check inside
+		b, ok := m.slice(le.Uint32(arr[0:4]), le.Uint32(arr[4:8]))
 		if !ok {
 			return nil, wasi.EFAULT
 		}
 		iovs = append(iovs, b)
+		arr = arr[wasi.IOVecSize:]
 	}
 	h.iovs = iovs // keep any growth for the next call
 	return iovs, wasi.ESUCCESS

@@ -17,10 +17,20 @@ package unix
 //
 // Hot paths (fd_read, fd_write, fd_pread, fd_pwrite) make no allocation:
 // iovecs go into System.iovecs, reused, and the system calls are made with
-// unix.Syscall directly because x/sys's Readv/Writev build a fresh []Iovec
-// on every call. The unsafe.Pointer conversions below only pass pointers to
-// the kernel for the duration of one system call; the memory they point to
-// (guest memory, or the System's scratch) outlives it.
+// syscall.Syscall directly because x/sys's Readv/Writev build a fresh
+// []Iovec on every call. The unsafe.Pointer conversions below only pass
+// pointers to the kernel for the duration of one system call; the memory
+// they point to (guest memory, the System's scratch, or an iovec on the
+// stack) outlives it.
+//
+// The common case of those calls, one buffer on a descriptor that cannot
+// block and, for writes, no byte limit, takes a short path (writeOne,
+// readOne) that makes the same system call with fewer function calls:
+// right after a system call the caches are cold, and every layer of Go
+// code on the way back to the guest costs more than its instructions
+// (RATIONALE.md, "Benchmarks"). The system calls go through the syscall
+// package rather than x/sys/unix, whose Syscall is an assembly jump to
+// syscall.Syscall's ABI0 wrapper: one hop more on every call.
 
 import (
 	"context"
@@ -105,9 +115,9 @@ func rw(trap1, trapv uintptr, fd int, v []unix.Iovec) (int, syscall.Errno) {
 	var r uintptr
 	var e syscall.Errno
 	if len(v) == 1 {
-		r, _, e = unix.Syscall(trap1, uintptr(fd), uintptr(unsafe.Pointer(v[0].Base)), uintptr(v[0].Len))
+		r, _, e = syscall.Syscall(trap1, uintptr(fd), uintptr(unsafe.Pointer(v[0].Base)), uintptr(v[0].Len))
 	} else {
-		r, _, e = unix.Syscall(trapv, uintptr(fd), uintptr(unsafe.Pointer(&v[0])), uintptr(len(v)))
+		r, _, e = syscall.Syscall(trapv, uintptr(fd), uintptr(unsafe.Pointer(&v[0])), uintptr(len(v)))
 	}
 	if e != 0 {
 		return 0, e
@@ -172,7 +182,7 @@ func readFile(f *file, v []unix.Iovec, total int, off int64) (int, syscall.Errno
 	done := 0
 	if !f.noNowait {
 		lo, hi := offs2lohi(off)
-		r, _, e := unix.RawSyscall6(unix.SYS_PREADV2, uintptr(f.fd), uintptr(unsafe.Pointer(&v[0])), uintptr(len(v)), lo, hi, unix.RWF_NOWAIT)
+		r, _, e := syscall.RawSyscall6(unix.SYS_PREADV2, uintptr(f.fd), uintptr(unsafe.Pointer(&v[0])), uintptr(len(v)), lo, hi, unix.RWF_NOWAIT)
 		switch e {
 		case 0:
 			n := int(r)
@@ -289,6 +299,53 @@ func (f *file) mayBlock() bool {
 	return f.typ != wasi.RegularFileType && f.typ != wasi.DirectoryType && f.typ != wasi.BlockDeviceType
 }
 
+// ioFile returns the open descriptor fd when it holds every right in need
+// and its type is settled, nil otherwise: the test of the short paths,
+// small enough to be inlined. A nil result sends the call down the
+// ordinary path, which tells the errors apart (lookup).
+func (s *System) ioFile(fd wasi.FD, need wasi.Rights) *file {
+	if uint32(fd) >= uint32(len(s.files)) {
+		return nil
+	}
+	f := s.files[fd]
+	if f == nil || f.typPending || !f.base.Has(need) {
+		return nil
+	}
+	return f
+}
+
+// readOne is fd_read (off < 0) or fd_pread of one buffer from regular file
+// f: FDRead and FDPread for the common case, the same system calls as
+// their ordinary path (readFile) with the iovec on the stack.
+func readOne(f *file, b []byte, off int64) (wasi.Size, wasi.Errno) {
+	if len(b) == 0 {
+		return 0, wasi.ESUCCESS
+	}
+	var v [1]unix.Iovec
+	v[0].Base = unsafe.SliceData(b)
+	v[0].SetLen(len(b))
+	n, e := readFile(f, v[:], len(b), off)
+	return wasi.Size(n), errnoOf(e)
+}
+
+// writeOne is fd_write of one buffer to f, which cannot block (mayBlock)
+// and has no byte limit: FDWrite for the common case, the same write(2)
+// as its ordinary path.
+func writeOne(f *file, b []byte) (wasi.Size, wasi.Errno) {
+	if len(b) == 0 {
+		return 0, wasi.ESUCCESS
+	}
+	for {
+		r, _, e := syscall.Syscall(unix.SYS_WRITE, uintptr(f.fd), uintptr(unsafe.Pointer(unsafe.SliceData(b))), uintptr(len(b)))
+		if e == 0 {
+			return wasi.Size(r), wasi.ESUCCESS
+		}
+		if e != unix.EINTR {
+			return 0, errnoOf(e)
+		}
+	}
+}
+
 // FDRead implements wasi.System.
 //
 // A descriptor without the fd_read right is "not open for reading", which
@@ -301,6 +358,9 @@ func (f *file) mayBlock() bool {
 // EAGAIN (guest NONBLOCK and no data), ECANCELED (woken while waiting), and
 // the host read(2) errors.
 func (s *System) FDRead(ctx context.Context, fd wasi.FD, iovs []wasi.IOVec) (wasi.Size, wasi.Errno) {
+	if f := s.ioFile(fd, wasi.FDReadRight); f != nil && len(iovs) == 1 && f.typ == wasi.RegularFileType {
+		return readOne(f, iovs[0], -1)
+	}
 	f, errno := s.lookup(fd, 0)
 	if errno != wasi.ESUCCESS {
 		return 0, errno
@@ -387,6 +447,9 @@ func (s *System) read(f *file, v []unix.Iovec, total int) (int, wasi.Errno) {
 // ECANCELED, EFBIG past Config.StdoutLimit/StderrLimit, EDQUOT past
 // Config.WriteQuota, and the host write(2) errors (EPIPE, ENOSPC...).
 func (s *System) FDWrite(ctx context.Context, fd wasi.FD, iovs []wasi.IOVec) (wasi.Size, wasi.Errno) {
+	if f := s.ioFile(fd, wasi.FDWriteRight); f != nil && len(iovs) == 1 && !s.lim.on && !f.mayBlock() {
+		return writeOne(f, iovs[0])
+	}
 	f, errno := s.lookup(fd, 0)
 	if errno != wasi.ESUCCESS {
 		return 0, errno
@@ -480,6 +543,9 @@ func partial(done int, errno wasi.Errno) wasi.Errno {
 // (no fd_seek right), EINVAL (offset beyond 2^63-1), ESPIPE, and the host
 // pread(2) errors.
 func (s *System) FDPread(ctx context.Context, fd wasi.FD, iovs []wasi.IOVec, offset wasi.FileSize) (wasi.Size, wasi.Errno) {
+	if f := s.ioFile(fd, wasi.FDReadRight|wasi.FDSeekRight); f != nil && len(iovs) == 1 && f.typ == wasi.RegularFileType && offset <= math.MaxInt64 {
+		return readOne(f, iovs[0], int64(offset))
+	}
 	f, errno := s.lookup(fd, 0)
 	if errno != wasi.ESUCCESS {
 		return 0, errno
