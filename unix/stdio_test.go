@@ -86,3 +86,34 @@ func TestFDReadDirOnFileIsEBADF(t *testing.T) {
 		t.Errorf("fd_readdir without the right: %v, want ENOTCAPABLE", errno)
 	}
 }
+
+// TestFDRenumberOntoClosed: renumbering onto a number that is free now,
+// though it was open before, is EBADF, as wasi-testsuite's renumber test
+// ("renumbering to an invalid destination") and current wasmtime require,
+// and nothing moves. yosys saves and restores stdout this way and loses
+// output (here as under wasmtime); RATIONALE.md, "fd_renumber".
+func TestFDRenumberOntoClosed(t *testing.T) {
+	dir := t.TempDir()
+	s, err := New(Config{Stdin: -1, Stdout: -1, Stderr: -1, Preopens: []Preopen{{HostPath: dir, GuestPath: "/d"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close(context.Background())
+	ctx := t.Context()
+	open := func(name string) wasi.FD {
+		fd, errno := s.PathOpen(ctx, 3, 0, name, wasi.OCreate, wasi.FileRights, 0, 0)
+		if errno != wasi.ESUCCESS {
+			t.Fatalf("open %s: %v", name, errno)
+		}
+		return fd
+	}
+	a, b := open("a"), open("b")
+	sockWant(t, "close b", s.FDClose(ctx, b), wasi.ESUCCESS)
+	sockWant(t, "onto the closed b", s.FDRenumber(ctx, a, b), wasi.EBADF)
+	if _, errno := s.FDStatGet(ctx, a); errno != wasi.ESUCCESS {
+		t.Errorf("a refused renumber closed from: %v", errno)
+	}
+	if _, errno := s.FDStatGet(ctx, b); errno != wasi.EBADF {
+		t.Errorf("a refused renumber opened to: %v", errno)
+	}
+}
