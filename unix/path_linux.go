@@ -8,8 +8,9 @@ package unix
 //
 // Errors common to every path call, in the order they are checked:
 // EBADF (fd not open), ENOTDIR (fd is not a directory), EROFS (a mutating
-// call on a read-only mount), ENOTCAPABLE (fd lacks the call's right),
-// then the path: ENOENT (empty), ENAMETOOLONG (over 4096 bytes), EINVAL
+// call on a read-only mount; after the path's own errors, as on a
+// read-only Linux file system: readOnlyErrno), ENOTCAPABLE (fd lacks the
+// call's right), then the path: ENOENT (empty), ENAMETOOLONG (over 4096 bytes), EINVAL
 // (a NUL byte), ENOTCAPABLE (absolute, or leaving the directory through
 // ".." or a symbolic link), ELOOP (more than 40 links, or a magic link
 // such as /proc/self/fd/N), and the host call's own errors.
@@ -34,7 +35,8 @@ const (
 
 // pathDir returns the directory descriptor fd of a path call needing
 // rights need; mutates marks calls that change the file system, refused
-// with EROFS on a read-only mount whatever the rights say.
+// with EROFS on a read-only mount whatever the rights say. With EROFS the
+// directory is returned too, for readOnlyErrno.
 func (s *System) pathDir(fd wasi.FD, need wasi.Rights, mutates bool) (*file, wasi.Errno) {
 	f, errno := s.lookup(fd, 0)
 	if errno != wasi.ESUCCESS {
@@ -44,7 +46,7 @@ func (s *System) pathDir(fd wasi.FD, need wasi.Rights, mutates bool) (*file, was
 		return nil, wasi.ENOTDIR
 	}
 	if mutates && f.readOnly {
-		return nil, wasi.EROFS
+		return f, wasi.EROFS
 	}
 	if !f.base.Has(need) {
 		return nil, wasi.ENOTCAPABLE
@@ -52,11 +54,54 @@ func (s *System) pathDir(fd wasi.FD, need wasi.Rights, mutates bool) (*file, was
 	return f, wasi.ESUCCESS
 }
 
+// What a mutating call needs of its final component, for readOnlyErrno.
+const (
+	finalAny          = iota // unlink, rmdir, rename: the parent decides
+	finalMustExist           // set times, open without OCreate, link's source
+	finalMustNotExist        // mkdir, symlink, link's target, exclusive create
+)
+
+// readOnlyErrno is the errno of a mutating call on path beneath the
+// read-only mount directory d, in the order a read-only Linux file system
+// gives them: the path's own errors first (ENOENT or ENOTDIR for a
+// missing or non-directory parent, ENOTCAPABLE for an escape), then
+// EEXIST where the call would create what exists and ENOENT where it needs
+// what is missing, and EROFS only then. Programs act on the difference
+// (Python's os.unlink in a missing folder expects FileNotFoundError, an
+// os.makedirs of an existing folder FileExistsError). It only looks, with
+// the confined resolution and one fstatat of a single name: nothing on the
+// mount changes.
+func (s *System) readOnlyErrno(d *file, path string, final int) wasi.Errno {
+	if errno := checkPath(path); errno != wasi.ESUCCESS {
+		return errno
+	}
+	dirfd, name, errno := s.resolveParent(d.fd, path)
+	if errno != wasi.ESUCCESS {
+		return errno
+	}
+	defer closeDir(d.fd, dirfd)
+	if final == finalAny {
+		return wasi.EROFS
+	}
+	var st unix.Stat_t
+	err := unix.Fstatat(dirfd, name, &st, unix.AT_SYMLINK_NOFOLLOW)
+	switch {
+	case err == nil && final == finalMustNotExist:
+		return wasi.EEXIST
+	case err != nil && final == finalMustExist:
+		return wasi.ErrnoOf(err)
+	}
+	return wasi.EROFS
+}
+
 // PathCreateDirectory implements wasi.System.
 //
 // Errors: see the file comment; EEXIST, ENOENT (missing parent), ENOSPC.
 func (s *System) PathCreateDirectory(ctx context.Context, fd wasi.FD, path string) wasi.Errno {
 	d, errno := s.pathDir(fd, wasi.PathCreateDirectoryRight, true)
+	if errno == wasi.EROFS {
+		return s.readOnlyErrno(d, path, finalMustNotExist)
+	}
 	if errno != wasi.ESUCCESS {
 		return errno
 	}
@@ -121,6 +166,9 @@ func (s *System) PathFileStatGet(ctx context.Context, fd wasi.FD, flags wasi.Loo
 // or undefined flags), EPERM, EACCES.
 func (s *System) PathFileStatSetTimes(ctx context.Context, fd wasi.FD, flags wasi.LookupFlags, path string, atim, mtim wasi.Timestamp, fstFlags wasi.FSTFlags) wasi.Errno {
 	d, errno := s.pathDir(fd, wasi.PathFileStatSetTimesRight, true)
+	if errno == wasi.EROFS {
+		return s.readOnlyErrno(d, path, finalMustExist)
+	}
 	if errno != wasi.ESUCCESS {
 		return errno
 	}
@@ -148,13 +196,21 @@ func (s *System) PathFileStatSetTimes(ctx context.Context, fd wasi.FD, flags was
 // Errors: see the file comment (either descriptor); EEXIST, EPERM (a
 // directory), EXDEV (different file systems), EMLINK.
 func (s *System) PathLink(ctx context.Context, oldFD wasi.FD, oldFlags wasi.LookupFlags, oldPath string, newFD wasi.FD, newPath string) wasi.Errno {
-	od, errno := s.pathDir(oldFD, wasi.PathLinkSourceRight, true)
-	if errno != wasi.ESUCCESS {
-		return errno
+	od, oerr := s.pathDir(oldFD, wasi.PathLinkSourceRight, true)
+	if oerr != wasi.ESUCCESS && oerr != wasi.EROFS {
+		return oerr
 	}
-	nd, errno := s.pathDir(newFD, wasi.PathLinkTargetRight, true)
-	if errno != wasi.ESUCCESS {
-		return errno
+	nd, nerr := s.pathDir(newFD, wasi.PathLinkTargetRight, true)
+	if nerr != wasi.ESUCCESS && nerr != wasi.EROFS {
+		return nerr
+	}
+	if oerr == wasi.EROFS || nerr == wasi.EROFS {
+		// As link(2): the source must exist and the target must not,
+		// before the read-only file system is named.
+		if errno := s.readOnlyErrno(od, oldPath, finalMustExist); errno != wasi.EROFS {
+			return errno
+		}
+		return s.readOnlyErrno(nd, newPath, finalMustNotExist)
 	}
 	if errno := checkPath(oldPath); errno != wasi.ESUCCESS {
 		return errno
@@ -222,7 +278,14 @@ func (s *System) PathOpen(ctx context.Context, fd wasi.FD, dirFlags wasi.LookupF
 	}
 	if d.readOnly && (oflags&(wasi.OCreate|wasi.OTruncate) != 0 || fdFlags.Has(wasi.Append) ||
 		rightsBase.HasAny(wasi.FDWriteRight|wasi.FDAllocateRight)) {
-		return -1, wasi.EROFS
+		final := finalMustExist
+		switch {
+		case oflags.Has(wasi.OCreate | wasi.OExclusive):
+			final = finalMustNotExist
+		case oflags.Has(wasi.OCreate):
+			final = finalAny
+		}
+		return -1, s.readOnlyErrno(d, path, final)
 	}
 	need := wasi.PathOpenRight
 	if oflags.Has(wasi.OCreate) {
@@ -362,6 +425,9 @@ func (s *System) PathUnlinkFile(ctx context.Context, fd wasi.FD, path string) wa
 
 func (s *System) unlink(fd wasi.FD, path string, need wasi.Rights, flags int) wasi.Errno {
 	d, errno := s.pathDir(fd, need, true)
+	if errno == wasi.EROFS {
+		return s.readOnlyErrno(d, path, finalAny)
+	}
 	if errno != wasi.ESUCCESS {
 		return errno
 	}
@@ -385,10 +451,16 @@ func (s *System) unlink(fd wasi.FD, path string, need wasi.Rights, flags int) wa
 // file systems).
 func (s *System) PathRename(ctx context.Context, fd wasi.FD, oldPath string, newFD wasi.FD, newPath string) wasi.Errno {
 	od, errno := s.pathDir(fd, wasi.PathRenameSourceRight, true)
+	if errno == wasi.EROFS {
+		return s.readOnlyErrno(od, oldPath, finalAny)
+	}
 	if errno != wasi.ESUCCESS {
 		return errno
 	}
 	nd, errno := s.pathDir(newFD, wasi.PathRenameTargetRight, true)
+	if errno == wasi.EROFS {
+		return s.readOnlyErrno(nd, newPath, finalAny)
+	}
 	if errno != wasi.ESUCCESS {
 		return errno
 	}
@@ -428,6 +500,9 @@ func (s *System) PathRename(ctx context.Context, fd wasi.FD, oldPath string, new
 // as wasmtime).
 func (s *System) PathSymlink(ctx context.Context, oldPath string, fd wasi.FD, newPath string) wasi.Errno {
 	d, errno := s.pathDir(fd, wasi.PathSymlinkRight, true)
+	if errno == wasi.EROFS {
+		return s.readOnlyErrno(d, newPath, finalMustNotExist)
+	}
 	if errno != wasi.ESUCCESS {
 		return errno
 	}
