@@ -227,6 +227,7 @@ func (h *host) registerWasmEdge(b wazero.HostModuleBuilder, guest wazero.Compile
 		impl := chosen.impl
 		b.NewFunctionBuilder().
 			WithGoModuleFunction(api.GoModuleFunc(func(ctx context.Context, mod api.Module, stack []uint64) {
+				h.pace() // as every preview 1 call (sched.go): a recv_from loop is a host-call loop too
 				impl(h, ctx, mod, stack)
 			}), chosen.ParamTypes, chosen.ResultTypes).
 			WithParameterNames(chosen.ParamNames...).
