@@ -117,3 +117,67 @@ func TestFDRenumberOntoClosed(t *testing.T) {
 		t.Errorf("a refused renumber opened to: %v", errno)
 	}
 }
+
+// TestFDRenumberRestoresStdout is how yosys saves and restores stdout
+// around a task: renumber stdout away, put a file at 1, close it, and
+// renumber the saved stdout back onto the free 1. New descriptors never
+// take 0-2, so this is the only way back; the output written after it
+// must reach the real stdout. A stdio number that never held anything
+// stays EBADF.
+func TestFDRenumberRestoresStdout(t *testing.T) {
+	dir := t.TempDir()
+	var p [2]int
+	if err := unix.Pipe2(p[:], unix.O_CLOEXEC); err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(p[0])
+	s, err := New(Config{Stdin: -1, Stdout: p[1], Stderr: -1, Preopens: []Preopen{{HostPath: dir, GuestPath: "/d"}}})
+	unix.Close(p[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close(context.Background())
+	ctx := t.Context()
+	open := func(name string) wasi.FD {
+		fd, errno := s.PathOpen(ctx, 3, 0, name, wasi.OCreate, wasi.FileRights, 0, 0)
+		if errno != wasi.ESUCCESS {
+			t.Fatalf("open %s: %v", name, errno)
+		}
+		return fd
+	}
+	saved := open("saved")
+	sockWant(t, "save stdout", s.FDRenumber(ctx, 1, saved), wasi.ESUCCESS)
+	log := open("log")
+	sockWant(t, "redirect", s.FDRenumber(ctx, log, 1), wasi.ESUCCESS)
+	if _, errno := s.FDWrite(ctx, 1, []wasi.IOVec{[]byte("to the log\n")}); errno != wasi.ESUCCESS {
+		t.Fatal(errno)
+	}
+	sockWant(t, "close the log", s.FDClose(ctx, 1), wasi.ESUCCESS)
+	before := s.nfiles
+	sockWant(t, "restore stdout onto the freed 1", s.FDRenumber(ctx, saved, 1), wasi.ESUCCESS)
+	if s.nfiles != before {
+		t.Errorf("open files %d -> %d: a move onto a free number changes no count", before, s.nfiles)
+	}
+	if _, errno := s.FDStatGet(ctx, saved); errno != wasi.EBADF {
+		t.Errorf("the saved number is still open after the move: %v", errno)
+	}
+	if _, errno := s.FDWrite(ctx, 1, []wasi.IOVec{[]byte("back on stdout\n")}); errno != wasi.ESUCCESS {
+		t.Fatal(errno)
+	}
+	buf := make([]byte, 64)
+	n, _ := unix.Read(p[0], buf)
+	if got := string(buf[:n]); got != "back on stdout\n" {
+		t.Errorf("stdout got %q", got)
+	}
+	if b, _ := os.ReadFile(dir + "/log"); string(b) != "to the log\n" {
+		t.Errorf("log holds %q", b)
+	}
+	// stdin and stderr were never given: still EBADF, and nothing moves.
+	fd := open("x")
+	for _, to := range []wasi.FD{0, 2} {
+		sockWant(t, "onto a never-opened stdio number", s.FDRenumber(ctx, fd, to), wasi.EBADF)
+	}
+	if _, errno := s.FDStatGet(ctx, fd); errno != wasi.ESUCCESS {
+		t.Errorf("a refused renumber closed from: %v", errno)
+	}
+}

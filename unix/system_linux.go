@@ -136,9 +136,12 @@ type System struct {
 	args    []string
 	environ []string
 
-	files   []*file // indexed by guest fd; nil = free
-	nfiles  int     // open entries in files
-	maxOpen int
+	files  []*file // indexed by guest fd; nil = free
+	nfiles int     // open entries in files
+	// stdioOpened has bit i set once slot i (0-2) held a descriptor: such
+	// a slot, once free, may be renumbered onto (FDRenumber).
+	stdioOpened uint8
+	maxOpen     int
 
 	useOpenat2   bool
 	rand         io.Reader
@@ -241,6 +244,7 @@ func New(cfg Config) (*System, error) {
 		}
 		s.files = append(s.files, f)
 		s.nfiles++
+		s.stdioOpened |= 1 << i
 	}
 	if err := s.initLimits(cfg); err != nil {
 		return nil, err
