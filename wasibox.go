@@ -168,7 +168,7 @@ func NewSystem(ctx context.Context, o Options) (*System, error) {
 			return nil, fmt.Errorf("net.preopen %s: %w", r.Raw, err)
 		}
 		listeners = append(listeners, hfd)
-		s.listeners = append(s.listeners, Listener{FD: wasi.FD(3 + len(preopens) + i), Addr: ap})
+		s.listeners = append(s.listeners, Listener{FD: m.PreopenFD(i), Addr: ap})
 	}
 	inner, err := unix.New(unix.Config{
 		Args:         args,

@@ -20,6 +20,12 @@ import (
 // the events).
 // See https://github.com/WebAssembly/WASI/blob/main/legacy/preview1/docs.md#poll_oneoff
 func (h *host) pollOneoff(ctx context.Context, mod api.Module, stack []uint64) {
+	h.poll(ctx, mod, stack, wasi.SubscriptionSize, (*wasi.Subscription).Get)
+}
+
+// poll is poll_oneoff for subscriptions of size bytes, decoded by get:
+// preview 1's, and preview 0's 56-byte ones (unstable.go).
+func (h *host) poll(ctx context.Context, mod api.Module, stack []uint64, size uint32, get func(*wasi.Subscription, []byte)) {
 	exitIfClosed(mod)
 	n := arg32(stack, 2)
 	if n == 0 || n > MaxPollSubscriptions {
@@ -27,7 +33,7 @@ func (h *host) pollOneoff(ctx context.Context, mod api.Module, stack []uint64) {
 		return
 	}
 	m := h.memoryOf(mod)
-	in, ok1 := m.slice(arg32(stack, 0), n*wasi.SubscriptionSize) // n ≤ 4096: no overflow
+	in, ok1 := m.slice(arg32(stack, 0), n*size) // n ≤ 4096: no overflow
 	out, ok2 := m.slice(arg32(stack, 1), n*wasi.EventSize)
 	nOut, ok3 := m.slice(arg32(stack, 3), 4)
 	if !ok1 || !ok2 || !ok3 {
@@ -36,7 +42,7 @@ func (h *host) pollOneoff(ctx context.Context, mod api.Module, stack []uint64) {
 	}
 	subs := resize(&h.subs, int(n))
 	for i := range subs {
-		subs[i].Get(in[i*wasi.SubscriptionSize:])
+		get(&subs[i], in[uint32(i)*size:])
 	}
 	events := resize(&h.events, int(n))
 	clear(events) // no stale event from an earlier call can reach the guest

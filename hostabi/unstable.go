@@ -291,35 +291,5 @@ func getSubscription0(s *wasi.Subscription, b []byte) {
 // 56-byte subscriptions. Events have the same 32-byte layout in both
 // snapshots.
 func (h *host) pollOneoff0(ctx context.Context, mod api.Module, stack []uint64) {
-	exitIfClosed(mod)
-	n := arg32(stack, 2)
-	if n == 0 || n > MaxPollSubscriptions {
-		ret(stack, wasi.EINVAL)
-		return
-	}
-	m := h.memoryOf(mod)
-	in, ok1 := m.slice(arg32(stack, 0), n*UnstableSubscriptionSize) // n ≤ 4096: no overflow
-	out, ok2 := m.slice(arg32(stack, 1), n*wasi.EventSize)
-	nOut, ok3 := m.slice(arg32(stack, 3), 4)
-	if !ok1 || !ok2 || !ok3 {
-		ret(stack, wasi.EFAULT)
-		return
-	}
-	subs := resize(&h.subs, int(n))
-	for i := range subs {
-		getSubscription0(&subs[i], in[i*UnstableSubscriptionSize:])
-	}
-	events := resize(&h.events, int(n))
-	clear(events) // no stale event from an earlier call can reach the guest
-	got, errno := h.sys.PollOneOff(ctx, subs, events)
-	if errno != wasi.ESUCCESS {
-		ret(stack, errno)
-		return
-	}
-	got = min(max(got, 0), len(events))
-	for i := range got {
-		events[i].Put(out[i*wasi.EventSize:])
-	}
-	le.PutUint32(nOut, uint32(got))
-	ret(stack, wasi.ESUCCESS)
+	h.poll(ctx, mod, stack, UnstableSubscriptionSize, getSubscription0)
 }

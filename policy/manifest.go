@@ -127,6 +127,13 @@ type Manifest struct {
 	Positions map[string]Pos
 }
 
+// PreopenFD returns the guest descriptor of the preopened socket
+// m.Preopen[i]: after stdio (0-2) and one descriptor per mount, in order,
+// which is the order unix.Config gives them (Preopens, then Listeners).
+func (m *Manifest) PreopenFD(i int) wasi.FD {
+	return wasi.FD(3 + len(m.Mounts) + i)
+}
+
 // Load reads and parses a manifest file.
 func Load(file string) (*Manifest, error) {
 	data, err := os.ReadFile(file)

@@ -705,9 +705,6 @@ func (s *System) FDRenumber(ctx context.Context, from, to wasi.FD) wasi.Errno {
 	}
 	s.files[to] = f
 	s.files[from] = nil
-	if to < 3 {
-		s.stdioOpened |= 1 << to
-	}
 	if old == nil {
 		return wasi.ESUCCESS // onto a free stdio number: as many files open as before
 	}
@@ -719,7 +716,9 @@ func (s *System) FDRenumber(ctx context.Context, from, to wasi.FD) wasi.Errno {
 }
 
 // closedStdio reports whether fd is a stdio number (0-2) that held a
-// descriptor (given at New, or renumbered onto) and is free now.
+// descriptor and is free now. Only New fills a stdio slot from nothing
+// (renumbering needs the slot open or closedStdio), so "held one" is
+// "was given at New".
 func (s *System) closedStdio(fd wasi.FD) bool {
 	return fd >= 0 && fd < 3 && int(fd) < len(s.files) && s.files[fd] == nil && s.stdioOpened&(1<<fd) != 0
 }

@@ -34,12 +34,11 @@ func ListenTCP(ap netip.AddrPort) (int, error) {
 	if a.Is4() {
 		sa = &unix.SockaddrInet4{Port: int(ap.Port()), Addr: a.As4()}
 	} else {
-		af = unix.AF_INET6
-		sa6 := &unix.SockaddrInet6{Port: int(ap.Port()), Addr: a.As16()}
-		if z := a.Zone(); z != "" {
+		if a.Zone() != "" {
 			return -1, fmt.Errorf("unix: listen %v: zoned addresses are not supported", ap)
 		}
-		sa = sa6
+		af = unix.AF_INET6
+		sa = &unix.SockaddrInet6{Port: int(ap.Port()), Addr: a.As16()}
 	}
 	fd, err := unix.Socket(af, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, unix.IPPROTO_TCP)
 	if err != nil {

@@ -138,8 +138,8 @@ type System struct {
 
 	files  []*file // indexed by guest fd; nil = free
 	nfiles int     // open entries in files
-	// stdioOpened has bit i set once slot i (0-2) held a descriptor: such
-	// a slot, once free, may be renumbered onto (FDRenumber).
+	// stdioOpened has bit i set when New was given stdio descriptor i:
+	// that slot, once free, may be renumbered onto (FDRenumber).
 	stdioOpened uint8
 	maxOpen     int
 

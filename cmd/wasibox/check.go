@@ -549,8 +549,7 @@ func (c *checker) summary(ctx context.Context) {
 		add("net.listen", r.Pos.Line, "listen", "%s", ruleText(r))
 	}
 	for i, r := range m.Preopen {
-		// The folders come first, then the sockets (unix.Config.Listeners).
-		add("net.preopen", r.Pos.Line, "listen", "%s (preopened by the host as guest fd %d)", r.Raw, 3+len(m.Mounts)+i)
+		add("net.preopen", r.Pos.Line, "listen", "%s (preopened by the host as guest fd %d)", r.Raw, m.PreopenFD(i))
 	}
 	line := func(sec string) int { return m.Positions[sec].Line }
 	for _, n := range m.Lookup {
