@@ -35,41 +35,6 @@ func DialContext(ctx context.Context, network, address string) (net.Conn, error)
 	return d.DialContext(ctx, network, address)
 }
 
-// Resolver looks names up with net.DefaultResolver (on wasip1: with the
-// host's sock_getaddrinfo). The zero value is ready to use.
-type Resolver struct {
-	// MaxResults bounds the addresses one lookup returns; 0 means 16.
-	MaxResults int
-}
-
-const defaultMaxResults = 16
-
-// LookupHost looks up host and returns its addresses as strings.
-func LookupHost(host string) ([]string, error) {
-	var r Resolver
-	return r.LookupHost(context.Background(), host)
-}
-
-// LookupNetIP looks up host ("ip", "ip4" or "ip6") and returns its
-// addresses.
-func LookupNetIP(ctx context.Context, network, host string) ([]netip.Addr, error) {
-	var r Resolver
-	return r.LookupNetIP(ctx, network, host)
-}
-
-// LookupHost looks up host and returns its addresses as strings.
-func (r *Resolver) LookupHost(ctx context.Context, host string) ([]string, error) {
-	ips, err := r.LookupNetIP(ctx, "ip", host)
-	if err != nil {
-		return nil, err
-	}
-	s := make([]string, len(ips))
-	for i, ip := range ips {
-		s[i] = ip.String()
-	}
-	return s, nil
-}
-
 // LookupNetIP looks up host for network "ip", "ip4" or "ip6" and returns
 // at most MaxResults addresses, IPv4-mapped ones unmapped.
 func (r *Resolver) LookupNetIP(ctx context.Context, network, host string) ([]netip.Addr, error) {
